@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { configFileSchema, type ConfigFile } from './schema.js';
+import type { ConfigOverrides, DatabaseKind, QuorumConfig } from './types.js';
+
+export const CONFIG_FILE_NAME = 'quorum.config.json';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads quorum.config.json, the environment and CLI overrides, validates the result once and freezes it.
+ * Precedence: CLI flag > environment > file > default.
+ */
+export function loadConfig(options: {
+  appDir: string;
+  env?: Env;
+  overrides?: ConfigOverrides;
+}): QuorumConfig {
+  const appDir = path.resolve(options.appDir);
+  const env = options.env ?? process.env;
+  const overrides = options.overrides ?? {};
+  if (!existsSync(appDir)) throw new ConfigError(`App directory ${appDir} does not exist`);
+
+  const file = readConfigFile(appDir);
+  const layered = structuredClone(file) as Record<string, unknown>;
+  const set = (keyPath: string[], value: unknown) => {
+    if (value === undefined) return;
+    let node = layered;
+    for (const key of keyPath.slice(0, -1)) {
+      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[keyPath[keyPath.length - 1]] = value;
+  };
+
+  set(['server', 'port'], overrides.port ?? intFromEnv(env, 'PORT'));
+  set(['server', 'host'], overrides.host ?? nonEmpty(env.HOST));
+  set(['server', 'drainMs'], intFromEnv(env, 'QUORUM_DRAIN_MS'));
+  set(['database', 'url'], overrides.databaseUrl ?? nonEmpty(env.DATABASE_URL));
+  set(['log', 'level'], overrides.logLevel ?? nonEmpty(env.LOG_LEVEL));
+
+  const parsed = configFileSchema.safeParse(layered);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
+  const cfg: ConfigFile = parsed.data;
+
+  if (cfg.api.rest.defaultLimit > cfg.api.rest.maxLimit) {
+    throw new ConfigError(`${CONFIG_FILE_NAME}: api.rest.defaultLimit must not exceed api.rest.maxLimit`);
+  }
+
+  const database = resolveDatabase(appDir, cfg.database.url, cfg.database.pool);
+  const adminEmail = nonEmpty(env.QUORUM_ADMIN_EMAIL);
+  const adminPassword = nonEmpty(env.QUORUM_ADMIN_PASSWORD);
+
+  const config: QuorumConfig = {
+    appDir,
+    server: cfg.server,
+    database,
+    api: cfg.api,
+    auth: cfg.auth,
+    log: cfg.log,
+    seedFile: cfg.seed ? path.resolve(appDir, cfg.seed) : undefined,
+    demo: cfg.demo,
+    admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    redisUrl: nonEmpty(env.REDIS_URL),
+    metricsToken: nonEmpty(env.QUORUM_METRICS_TOKEN),
+    otlpEndpoint: nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT),
+  };
+  return deepFreeze(config);
+}
+
+function readConfigFile(appDir: string): unknown {
+  const file = path.join(appDir, CONFIG_FILE_NAME);
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function resolveDatabase(
+  appDir: string,
+  url: string | undefined,
+  pool: QuorumConfig['database']['pool'],
+): QuorumConfig['database'] {
+  const effective = url ?? `sqlite:${path.join(appDir, '.quorum', 'data.db')}`;
+  if (effective.startsWith('postgres://') || effective.startsWith('postgresql://')) {
+    return { kind: 'postgres' satisfies DatabaseKind, url: effective, pool };
+  }
+  if (effective.startsWith('sqlite:')) {
+    const rest = effective.slice('sqlite:'.length);
+    if (!rest) throw new ConfigError('DATABASE_URL: sqlite: needs a path, e.g. sqlite:./data.db');
+    const sqlitePath = rest === ':memory:' ? rest : path.resolve(appDir, rest);
+    return { kind: 'sqlite', url: `sqlite:${sqlitePath}`, sqlitePath, pool };
+  }
+  throw new ConfigError(
+    'DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got a value of another scheme)',
+  );
+}
+
+function intFromEnv(env: Env, name: string): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a non-negative integer`);
+  return Number(raw);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function formatIssues(error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join('.') : '(root)';
+    const extra = issue.code === 'unrecognized_keys' ? `: ${issue.keys.join(', ')}` : '';
+    return `  ${key}: ${issue.message}${extra}`;
+  });
+  return `Invalid configuration (${CONFIG_FILE_NAME}, environment or flags):\n${lines.join('\n')}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/types.js';
+import type { CoreContext } from '../context.js';
+import { statusCondition } from '../query/compile.js';
+import type { Status } from '../query/types.js';
+import type { ContentType, ScalarAttribute } from '../schema/model.js';
+import { rowSerializer, type Document } from './serialize.js';
+
+/** Row-level building blocks shared by the write operations. */
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+function scalarColumns(type: ContentType): string[] {
+  const columns: string[] = [];
+  for (const attribute of type.attributes.values())
+    if (attribute.kind === 'scalar') columns.push(attribute.column);
+  return columns;
+}
+
+export function toColumns(
+  ctx: CoreContext,
+  values: ReadonlyMap<ScalarAttribute, unknown>,
+): Record<string, unknown> {
+  const columns: Record<string, unknown> = {};
+  for (const [attribute, value] of values)
+    columns[attribute.column] = ctx.database.dialect.toDb(attribute.storage, value);
+  return columns;
+}
+
+export async function insertRow(
+  trx: Executor,
+  table: string,
+  columns: Record<string, unknown>,
+): Promise<number> {
+  const row = await trx.insertInto(table).values(columns).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** The row of one status of a document, with every column (private ones included): for internal use. */
+export async function findRow(
+  trx: Executor,
+  type: ContentType,
+  documentId: string,
+  status: Status,
+): Promise<Record<string, unknown> | undefined> {
+  return trx
+    .selectFrom(`${type.tableName} as t`)
+    .selectAll()
+    .where('t.document_id', '=', documentId)
+    .where(statusCondition(status, 't'))
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The first row of a status: single types hold one document. */
+export async function findFirstRow(
+  trx: Executor,
+  type: ContentType,
+  status: Status,
+): Promise<Record<string, unknown> | undefined> {
+  return trx
+    .selectFrom(`${type.tableName} as t`)
+    .selectAll()
+    .where(statusCondition(status, 't'))
+    .orderBy('t.id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * Publishing replaces the published row with a copy of the draft (so the published row gets a new id,
+ * as in Strapi). Returns the new row's id.
+ */
+export async function publishDraft(
+  ctx: CoreContext,
+  trx: Executor,
+  type: ContentType,
+  draftId: number,
+  documentId: string,
+  now: string,
+): Promise<number> {
+  await trx
+    .deleteFrom(type.tableName)
+    .where('document_id', '=', documentId)
+    .where('published_at', 'is not', null)
+    .execute();
+  const columns = ['document_id', 'created_at', 'updated_at', ...scalarColumns(type)].map((c) => sql.id(c));
+  const table = sql.id(type.tableName);
+  // The cast types the parameter: in a select list PostgreSQL would otherwise read it as text.
+  const publishedAt = sql`cast(${now} as ${sql.raw(ctx.database.dialect.columnType('datetime'))})`;
+  const { rows } = await sql<{ id: number }>`insert into ${table} (${sql.join(columns)}, published_at)
+    select ${sql.join(columns)}, ${publishedAt} from ${table} where id = ${draftId} returning id`.execute(
+    trx,
+  );
+  return Number(rows[0].id);
+}
+
+/** Reads one row as an API document with the requested fields. */
+export async function readDocument(
+  ctx: CoreContext,
+  trx: Executor,
+  type: ContentType,
+  id: number,
+  fields: readonly ScalarAttribute[],
+): Promise<Document> {
+  const { dialect } = ctx.database;
+  const row = await trx
+    .selectFrom(`${type.tableName} as t`)
+    .select(fields.map((f) => dialect.selectColumn('t', f.column, f.storage, f.name)))
+    .where('t.id', '=', id)
+    .executeTakeFirstOrThrow();
+  return rowSerializer(dialect, fields)(row as Record<string, unknown>);
+}

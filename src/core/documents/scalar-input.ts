@@ -1,0 +1,98 @@
+import { STRING_TYPES } from '../schema/attribute-types.js';
+import type { ScalarAttribute } from '../schema/model.js';
+import {
+  Invalid,
+  UID_RE,
+  isEmail,
+  parseBigInteger,
+  parseBoolean,
+  parseDate,
+  parseDateTime,
+  parseFloatValue,
+  parseInteger,
+  parseTime,
+} from '../values.js';
+
+/**
+ * Validates one scalar value from a request body and returns its normalized form, or the message a
+ * client sees (yup-style, as Strapi words them: "<name> must be …"). `null` is handled by the caller.
+ */
+export function validateScalar(
+  attribute: ScalarAttribute,
+  value: unknown,
+): { value: unknown } | { message: string } {
+  const name = attribute.name;
+  const fail = (message: string) => ({ message: `${name} ${message}` });
+  const type = attribute.type;
+
+  if (STRING_TYPES.has(type)) {
+    if (typeof value !== 'string') return fail('must be a `string` type');
+    const length = [...value].length;
+    if (
+      attribute.minLength !== undefined &&
+      length < attribute.minLength &&
+      !(value === '' && !attribute.required)
+    ) {
+      return fail(`must be at least ${attribute.minLength} characters`);
+    }
+    if (attribute.maxLength !== undefined && length > attribute.maxLength)
+      return fail(`must be at most ${attribute.maxLength} characters`);
+    if (type === 'email' && value !== '' && !isEmail(value)) return fail('must be a valid email');
+    if (type === 'uid' && !UID_RE.test(value)) return fail(`must match the following: "${UID_RE}"`);
+    if (type === 'enumeration' && !attribute.enum!.includes(value))
+      return fail(`must be one of the following values: ${attribute.enum!.join(', ')}`);
+    if (attribute.regex && value !== '' && !attribute.regex.test(value))
+      return fail(`must match the following: "${attribute.regex}"`);
+    return { value };
+  }
+  switch (type) {
+    case 'integer':
+    case 'biginteger':
+    case 'float':
+    case 'decimal': {
+      if (typeof value !== 'number' && typeof value !== 'string') return fail('must be a `number` type');
+      const parsed =
+        type === 'integer'
+          ? parseInteger(value)
+          : type === 'biginteger'
+            ? parseBigInteger(value)
+            : parseFloatValue(value);
+      if (parsed instanceof Invalid) return fail(`must be ${parsed.expected}`);
+      const numeric = Number(parsed);
+      if (attribute.min !== undefined && numeric < attribute.min)
+        return fail(`must be greater than or equal to ${attribute.min}`);
+      if (attribute.max !== undefined && numeric > attribute.max)
+        return fail(`must be less than or equal to ${attribute.max}`);
+      return { value: parsed };
+    }
+    case 'boolean': {
+      const parsed = parseBoolean(value);
+      return parsed instanceof Invalid ? fail('must be a `boolean` type') : { value: parsed };
+    }
+    case 'date':
+    case 'time':
+    case 'datetime':
+    case 'timestamp': {
+      const parsed =
+        type === 'date' ? parseDate(value) : type === 'time' ? parseTime(value) : parseDateTime(value);
+      return parsed instanceof Invalid ? fail(`must be ${parsed.expected}`) : { value: parsed };
+    }
+    case 'blocks':
+      if (
+        !Array.isArray(value) ||
+        !value.every(
+          (node) =>
+            typeof node === 'object' &&
+            node !== null &&
+            typeof (node as { type?: unknown }).type === 'string',
+        )
+      ) {
+        return fail('must be an array of blocks, each an object with a "type"');
+      }
+      return { value };
+    case 'json':
+      return { value };
+    default:
+      return fail(`has an unsupported type ${type}`);
+  }
+}

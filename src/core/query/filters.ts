@@ -1,0 +1,241 @@
+import { ValidationError, invalidKey } from '../errors.js';
+import { STRING_TYPES } from '../schema/attribute-types.js';
+import type { Model, ScalarAttribute } from '../schema/model.js';
+import { Invalid, castScalar, parseBoolean } from '../values.js';
+import { asList, isPlainObject } from './raw.js';
+import { COMPARISON_OPERATORS, type ComparisonOperator, type FilterNode } from './types.js';
+
+const MAX_FILTER_NODES = 500;
+
+const SUBSTRING_OPERATORS = new Set<ComparisonOperator>([
+  '$contains',
+  '$notContains',
+  '$containsi',
+  '$notContainsi',
+  '$startsWith',
+  '$startsWithi',
+  '$endsWith',
+  '$endsWithi',
+]);
+const CASE_INSENSITIVE = new Set<ComparisonOperator>(['$eqi', '$nei']);
+const ORDERING = new Set<ComparisonOperator>(['$lt', '$lte', '$gt', '$gte']);
+
+interface WalkState {
+  nodes: number;
+}
+
+/**
+ * Validates Strapi `filters` against a model and returns a typed tree (or undefined when empty).
+ * Every key is checked before anything runs: unknown, private and password attributes, unknown or
+ * wrongly cased operators, and values of the wrong shape are a 400 naming the key.
+ */
+export function parseFilters(model: Model, raw: unknown): FilterNode | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  return parseGroup(model, raw, { nodes: 0 }, 'filters');
+}
+
+function parseGroup(model: Model, raw: unknown, state: WalkState, path: string): FilterNode | undefined {
+  const list = asList(raw);
+  if (list) return and(list.map((item, i) => parseGroup(model, item, state, `${path}[${i}]`)));
+  if (!isPlainObject(raw))
+    throw new ValidationError(`Invalid filters: ${path} must be an object`, {
+      path,
+      source: 'query',
+      param: 'filters',
+    });
+  const children: (FilterNode | undefined)[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (++state.nodes > MAX_FILTER_NODES)
+      throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, {
+        source: 'query',
+        param: 'filters',
+      });
+    if (key === '$and' || key === '$or') {
+      const items = asList(value);
+      if (!items)
+        throw new ValidationError(`Invalid filters: ${key} expects an array`, {
+          key,
+          source: 'query',
+          param: 'filters',
+        });
+      const parts = items.map((item, i) => parseGroup(model, item, state, `${path}.${key}[${i}]`));
+      children.push(key === '$and' ? and(parts) : or(parts));
+    } else if (key === '$not') {
+      const child = parseGroup(model, value, state, `${path}.$not`);
+      children.push(child && { kind: 'not', child });
+    } else {
+      children.push(parseAttributeFilter(model, key, value, state, path));
+    }
+  }
+  return and(children);
+}
+
+function parseAttributeFilter(
+  model: Model,
+  key: string,
+  value: unknown,
+  state: WalkState,
+  path: string,
+): FilterNode | undefined {
+  const field = model.fields.get(key);
+  if (!field || field.private || field.type === 'password') {
+    throw invalidKey(key, { source: 'query', param: 'filters', path: pathOf(path, key) });
+  }
+  return parseFieldCondition(field, value, state, pathOf(path, key));
+}
+
+function pathOf(path: string, key: string): string | undefined {
+  return path === 'filters' ? undefined : `${path.replace(/^filters\.?/, '')}.${key}`.replace(/^\./, '');
+}
+
+function parseFieldCondition(
+  field: ScalarAttribute,
+  value: unknown,
+  state: WalkState,
+  path: string | undefined,
+): FilterNode | undefined {
+  if (value === null) return condition(field, '$null', true);
+  const list = Array.isArray(value) ? value : undefined;
+  if (list) return condition(field, '$in', castList(field, '$in', list));
+  if (!isPlainObject(value)) return condition(field, '$eq', cast(field, '$eq', value));
+  const children: (FilterNode | undefined)[] = [];
+  for (const [operator, operand] of Object.entries(value)) {
+    if (++state.nodes > MAX_FILTER_NODES)
+      throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, {
+        source: 'query',
+        param: 'filters',
+      });
+    if (operator === '$not') {
+      const child = parseFieldCondition(field, operand, state, path);
+      children.push(child && { kind: 'not', child });
+    } else if (operator === '$and' || operator === '$or') {
+      const items = asList(operand);
+      if (!items)
+        throw new ValidationError(`Invalid filters: ${operator} expects an array`, {
+          key: operator,
+          source: 'query',
+          param: 'filters',
+        });
+      const parts = items.map((item) => parseFieldCondition(field, item, state, path));
+      children.push(operator === '$and' ? and(parts) : or(parts));
+    } else if (COMPARISON_OPERATORS.has(operator)) {
+      children.push(parseOperator(field, operator as ComparisonOperator, operand));
+    } else {
+      throw invalidKey(operator, {
+        source: 'query',
+        param: 'filters',
+        path: path ? `${path}.${operator}` : `${field.name}.${operator}`,
+      });
+    }
+  }
+  return and(children);
+}
+
+function parseOperator(field: ScalarAttribute, operator: ComparisonOperator, operand: unknown): FilterNode {
+  if (operator === '$null' || operator === '$notNull') {
+    const flag = parseBoolean(operand);
+    if (flag instanceof Invalid) throw badValue(field, operator, flag.expected);
+    return condition(field, operator, flag);
+  }
+  if (operator === '$in' || operator === '$notIn') {
+    const list = asList(operand) ?? (isPlainObject(operand) ? undefined : [operand]);
+    if (!list) throw badValue(field, operator, 'a list of values');
+    return condition(field, operator, castList(field, operator, list));
+  }
+  if (operator === '$between') {
+    const list = asList(operand);
+    if (!list || list.length !== 2) throw badValue(field, operator, 'a list of two values');
+    return condition(field, operator, castList(field, operator, list));
+  }
+  if (Array.isArray(operand) && (operator === '$eq' || operator === '$ne')) {
+    // Strapi's database layer reads an array given to $eq/$ne as $in/$notIn.
+    return condition(field, operator === '$eq' ? '$in' : '$notIn', castList(field, operator, operand));
+  }
+  if (operand === null && (operator === '$eq' || operator === '$ne')) {
+    return condition(field, operator === '$eq' ? '$null' : '$notNull', true);
+  }
+  if (SUBSTRING_OPERATORS.has(operator) || CASE_INSENSITIVE.has(operator)) {
+    if (!STRING_TYPES.has(field.type)) {
+      throw new ValidationError(
+        `Operator ${operator} only applies to text attributes; ${field.name} is ${field.type}`,
+        {
+          key: operator,
+          source: 'query',
+          param: 'filters',
+        },
+      );
+    }
+    if (typeof operand !== 'string' && typeof operand !== 'number')
+      throw badValue(field, operator, 'a string');
+    return condition(field, operator, String(operand));
+  }
+  if (ORDERING.has(operator) && (field.storage === 'json' || field.storage === 'boolean')) {
+    throw new ValidationError(
+      `Operator ${operator} does not apply to ${field.type} attributes (${field.name})`,
+      {
+        key: operator,
+        source: 'query',
+        param: 'filters',
+      },
+    );
+  }
+  return condition(field, operator, cast(field, operator, operand));
+}
+
+function cast(field: ScalarAttribute, operator: string, value: unknown): unknown {
+  if (field.storage === 'json') {
+    throw new ValidationError(
+      `Attribute ${field.name} (${field.type}) can only be filtered with $null and $notNull`,
+      {
+        key: field.name,
+        source: 'query',
+        param: 'filters',
+      },
+    );
+  }
+  if (isPlainObject(value) || Array.isArray(value)) throw badValue(field, operator, 'a single value');
+  const result = castScalar(field.type, value);
+  if (result instanceof Invalid) throw badValue(field, operator, result.expected);
+  return result;
+}
+
+function castList(field: ScalarAttribute, operator: string, values: unknown[]): unknown[] {
+  if (values.length > 1000) throw badValue(field, operator, 'at most 1000 values');
+  return values.map((v) => cast(field, operator, v));
+}
+
+function badValue(field: ScalarAttribute, operator: string, expected: string): ValidationError {
+  return new ValidationError(`Invalid value for ${field.name}.${operator}: expected ${expected}`, {
+    key: field.name,
+    source: 'query',
+    param: 'filters',
+  });
+}
+
+function condition(field: ScalarAttribute, operator: ComparisonOperator, value: unknown): FilterNode {
+  return { kind: 'condition', field, operator, value };
+}
+
+export function and(nodes: readonly (FilterNode | undefined)[]): FilterNode | undefined {
+  const kept = nodes.filter((n): n is FilterNode => n !== undefined);
+  if (kept.length === 0) return undefined;
+  return kept.length === 1 ? kept[0] : { kind: 'and', children: kept };
+}
+
+function or(nodes: readonly (FilterNode | undefined)[]): FilterNode | undefined {
+  const kept = nodes.filter((n): n is FilterNode => n !== undefined);
+  if (kept.length === 0) return undefined;
+  return kept.length === 1 ? kept[0] : { kind: 'or', children: kept };
+}
+
+/** `_q`: a case-insensitive substring search over the searchable text attributes. */
+export function searchFilter(model: Model, raw: unknown): FilterNode | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string')
+    throw new ValidationError('Invalid _q parameter: expected a string', { source: 'query', param: '_q' });
+  const fields = [...model.fields.values()].filter((f) => f.searchable);
+  // A type with nothing searchable matches nothing rather than everything.
+  if (fields.length === 0)
+    return { kind: 'condition', field: model.fields.get('id')!, operator: '$null', value: true };
+  return or(fields.map((field) => condition(field, '$containsi', raw)));
+}

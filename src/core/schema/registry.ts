@@ -1,0 +1,90 @@
+import { SchemaError } from './errors.js';
+import type { Component, ContentType, Model } from './model.js';
+
+/**
+ * An immutable snapshot of every content type and component, with the lookups requests need.
+ * A schema change produces a new snapshot (with a higher version); requests in flight keep the
+ * snapshot they started with.
+ */
+export class Schema {
+  readonly contentTypes: ReadonlyMap<string, ContentType>;
+  readonly components: ReadonlyMap<string, Component>;
+  readonly #byRoute = new Map<string, { type: ContentType; plural: boolean }>();
+
+  constructor(
+    readonly version: number,
+    contentTypes: Iterable<ContentType>,
+    components: Iterable<Component>,
+  ) {
+    this.contentTypes = new Map([...contentTypes].map((type) => [type.uid, type]));
+    this.components = new Map([...components].map((component) => [component.uid, component]));
+    for (const type of this.contentTypes.values()) this.#indexRoutes(type);
+    this.#checkReferences();
+  }
+
+  #indexRoutes(type: ContentType): void {
+    const names = type.kind === 'collectionType' ? [type.pluralName] : [type.singularName];
+    // A collection type answers on its plural name; its singular name is reserved so a single type
+    // cannot take it (Strapi refuses the same clash).
+    const reserve = type.kind === 'collectionType' ? [type.pluralName, type.singularName] : names;
+    for (const name of reserve) {
+      const clash = this.#byRoute.get(name);
+      if (clash) {
+        throw new SchemaError(`${type.uid} and ${clash.type.uid} both use the API name "${name}"`);
+      }
+      this.#byRoute.set(name, { type, plural: name === type.pluralName && type.kind === 'collectionType' });
+    }
+    const tables = [...this.contentTypes.values(), ...this.components.values()].filter(
+      (m) => m.tableName === type.tableName,
+    );
+    if (tables.length > 1) {
+      throw new SchemaError(
+        `${tables.map((m) => m.uid).join(' and ')} both use the collectionName "${type.tableName}"`,
+      );
+    }
+  }
+
+  #checkReferences(): void {
+    for (const model of this.models()) {
+      for (const attribute of model.attributes.values()) {
+        const at = `${model.uid}: attribute "${attribute.name}"`;
+        if (
+          attribute.kind === 'relation' &&
+          attribute.target &&
+          !this.contentTypes.has(attribute.target) &&
+          !isPluginTarget(attribute.target)
+        ) {
+          throw new SchemaError(`${at}: relation target ${attribute.target} does not exist`);
+        }
+        if (attribute.kind === 'component' && !this.components.has(attribute.component)) {
+          throw new SchemaError(`${at}: component ${attribute.component} does not exist`);
+        }
+        if (attribute.kind === 'dynamiczone') {
+          const missing = attribute.components.filter((uid) => !this.components.has(uid));
+          if (missing.length) throw new SchemaError(`${at}: component ${missing.join(', ')} does not exist`);
+        }
+      }
+    }
+  }
+
+  /** The collection type answering on `/api/<name>` (plural) or the single type on `/api/<name>`. */
+  byRouteName(name: string): ContentType | undefined {
+    const entry = this.#byRoute.get(name);
+    if (!entry) return undefined;
+    return entry.type.kind === 'singleType' || entry.plural ? entry.type : undefined;
+  }
+
+  model(uid: string): Model | undefined {
+    return this.contentTypes.get(uid) ?? this.components.get(uid);
+  }
+
+  *models(): Iterable<Model> {
+    yield* this.contentTypes.values();
+    yield* this.components.values();
+  }
+}
+
+// Relations to plugin types (users, files) name targets Quorum provides itself; they load without a file.
+function isPluginTarget(uid: string): boolean {
+  return uid.startsWith('plugin::') || uid.startsWith('admin::');
+}

@@ -1,0 +1,108 @@
+import type { Database } from '../../db/types.js';
+import { applySystemMigrations } from '../../db/system/apply.js';
+import { buildSchema, type StoredDefinition } from './build.js';
+import { diffSchemas, type SchemaStep } from './diff.js';
+import { SchemaError } from './errors.js';
+import type { SchemaFile } from './load-files.js';
+import type { Schema } from './registry.js';
+import { readSchemaVersion, readStoredDefinitions, writeStoredDefinitions } from './store.js';
+import { stableStringify } from './stable-json.js';
+
+export class SchemaChangeRefusedError extends SchemaError {
+  constructor(readonly steps: readonly SchemaStep[]) {
+    super(
+      'Refusing destructive schema changes; review them and run `quorum schema apply --allow-destructive` to apply:\n' +
+        steps.map((step) => `  - ${step.description}`).join('\n'),
+    );
+  }
+}
+
+export interface SyncOptions {
+  allowDestructive?: boolean;
+  /** Compute the plan, change nothing. */
+  dryRun?: boolean;
+}
+
+export interface SyncResult {
+  readonly schema: Schema;
+  readonly steps: readonly SchemaStep[];
+  /** True when the registry or the tables changed. */
+  readonly changed: boolean;
+  readonly systemMigrations: readonly string[];
+}
+
+/**
+ * Brings the database in line with the app directory's schema files, under the schema lock: Quorum's
+ * own tables first, then the content tables. Types owned by the database registry (created at runtime)
+ * stay as they are unless a file now defines them. Destructive steps are refused unless allowed.
+ * Two processes starting together serialize on the lock; the second finds nothing left to do.
+ */
+export async function syncSchema(
+  database: Database,
+  files: readonly SchemaFile[],
+  options: SyncOptions = {},
+): Promise<SyncResult> {
+  // Validate the files before taking the lock: a broken file should fail fast with its own message.
+  const fromFiles: StoredDefinition[] = files.map((file) => ({
+    uid: file.uid,
+    modelType: file.modelType,
+    definition: file.definition,
+    source: { owner: 'file', path: file.path },
+  }));
+  buildSchema(fromFiles, 0);
+
+  const run = async (): Promise<SyncResult> =>
+    database.transaction(async (trx) => {
+      await database.dialect.lockSchema(trx);
+      const systemMigrations = await applySystemMigrations(trx, database.dialect);
+      const stored = await readStoredDefinitions(trx, database.dialect);
+      const version = await readSchemaVersion(trx);
+      const previous = buildSchema(stored, version);
+
+      const named = new Set(fromFiles.map((d) => d.uid));
+      const desired = [
+        ...fromFiles,
+        ...stored.filter((d) => d.source.owner === 'database' && !named.has(d.uid)),
+      ];
+      desired.sort((a, b) => a.uid.localeCompare(b.uid));
+      const registryChanged = fingerprint(stored) !== fingerprint(desired);
+      const next = buildSchema(desired, registryChanged ? version + 1 : version);
+      const steps = diffSchemas(stored.length ? previous : undefined, next);
+
+      const destructive = steps.filter((step) => step.destructive);
+      if (destructive.length && !options.allowDestructive) throw new SchemaChangeRefusedError(destructive);
+      if (options.dryRun)
+        throw new DryRun({
+          schema: next,
+          steps,
+          changed: registryChanged || steps.length > 0,
+          systemMigrations,
+        });
+
+      for (const step of steps) await step.apply(trx, database.dialect);
+      if (registryChanged) await writeStoredDefinitions(trx, database.dialect, desired, next.version);
+      return { schema: next, steps, changed: registryChanged || steps.length > 0, systemMigrations };
+    });
+
+  try {
+    return await run();
+  } catch (err) {
+    // A dry run ends by rolling its transaction back; the result travels in the exception.
+    if (err instanceof DryRun) return err.result;
+    throw err;
+  }
+}
+
+class DryRun extends Error {
+  constructor(readonly result: SyncResult) {
+    super('dry run');
+  }
+}
+
+function fingerprint(definitions: readonly StoredDefinition[]): string {
+  return stableStringify(
+    [...definitions]
+      .sort((a, b) => a.uid.localeCompare(b.uid))
+      .map((d) => [d.uid, d.modelType, d.source, d.definition]),
+  );
+}

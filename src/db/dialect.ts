@@ -1,0 +1,36 @@
+import type { AliasedRawBuilder, Expression, RawBuilder, SqlBool } from 'kysely';
+import type { DatabaseKind } from '../config/index.js';
+import type { Executor, Storage } from './types.js';
+
+export type MatchMode = 'contains' | 'startsWith' | 'endsWith';
+
+/**
+ * Everything that differs between SQLite and PostgreSQL, behind one small interface. Code above the
+ * database layer never writes dialect-specific SQL.
+ */
+export interface SqlDialect {
+  readonly kind: DatabaseKind;
+  /** Column type for DDL. */
+  columnType(storage: Storage): string;
+  /** DDL for the auto-increment integer primary key column named `id`. */
+  readonly idColumnDefinition: string;
+  /** A normalized JS value (see core/schema/values) to a parameter the driver accepts. */
+  toDb(storage: Storage, value: unknown): unknown;
+  /** A value read from a row to its JS form (ISO strings for datetimes, numbers, booleans, parsed JSON). */
+  fromDb(storage: Storage, value: unknown): unknown;
+  /** Storages whose values the driver already returns in their JS form: fromDb is the identity for them. */
+  readonly readsAsIs: ReadonlySet<Storage>;
+  /** The select-list expression for a column, aliased (some storages need a cast to read losslessly). */
+  selectColumn(
+    table: string,
+    column: string,
+    storage: Storage,
+    alias: string,
+  ): AliasedRawBuilder<unknown, string>;
+  /** Lower-cases with full Unicode rules, identical to JavaScript's String#toLowerCase. */
+  lower(expr: Expression<unknown>): RawBuilder<string>;
+  /** Case-sensitive literal substring/prefix/suffix match: `%`, `_`, `\`, `*`, `?`, `[` match themselves. */
+  match(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool>;
+  /** Serializes concurrent schema work across processes for the rest of the transaction `trx`. */
+  lockSchema(trx: Executor): Promise<void>;
+}

@@ -1,0 +1,71 @@
+/**
+ * Driver errors translated at the database boundary into a few kinds the layers above can act on,
+ * so nothing above this folder inspects SQLite or PostgreSQL error codes.
+ */
+export type DbErrorKind =
+  'unique' | 'not_null' | 'foreign_key' | 'value_too_large' | 'invalid_value' | 'unavailable';
+
+export class DbError extends Error {
+  override readonly name = 'DbError';
+  constructor(
+    readonly kind: DbErrorKind,
+    message: string,
+    /** Index or constraint name when the driver reports one (unique indexes are named by the schema layer). */
+    readonly constraint?: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const PG_CODES: Record<string, DbErrorKind> = {
+  '23505': 'unique',
+  '23502': 'not_null',
+  '23503': 'foreign_key',
+  '54000': 'value_too_large', // program_limit_exceeded: e.g. an index row too large for a B-tree
+  '22001': 'value_too_large',
+  '22003': 'invalid_value', // numeric out of range
+  '22P02': 'invalid_value',
+  '22007': 'invalid_value',
+  '22008': 'invalid_value',
+  '57P01': 'unavailable',
+  '57P03': 'unavailable',
+  '08000': 'unavailable',
+  '08003': 'unavailable',
+  '08006': 'unavailable',
+};
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+/** Returns a DbError for errors with a known meaning, or the original error untouched. */
+export function translateDbError(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof DbError) return err;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      // "UNIQUE constraint failed: articles.slug" names the column, not the index.
+      const column = /failed: ([^,]+)/.exec(err.message)?.[1];
+      return new DbError('unique', err.message, column, err);
+    }
+    if (code === 'SQLITE_CONSTRAINT_NOTNULL') return new DbError('not_null', err.message, undefined, err);
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+      return new DbError('foreign_key', err.message, undefined, err);
+    if (code === 'SQLITE_TOOBIG') return new DbError('value_too_large', err.message, undefined, err);
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_CANTOPEN')
+      return new DbError('unavailable', err.message, undefined, err);
+    const kind = PG_CODES[code];
+    if (kind) return new DbError(kind, err.message, (err as { constraint?: string }).constraint, err);
+    if (NETWORK_CODES.has(code)) return new DbError('unavailable', err.message, undefined, err);
+  }
+  if (/Connection terminated|timeout exceeded when trying to connect/i.test(err.message)) {
+    return new DbError('unavailable', err.message, undefined, err);
+  }
+  return err;
+}

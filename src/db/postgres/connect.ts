@@ -1,0 +1,73 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, Executor } from '../types.js';
+import { createPostgresDialect } from './dialect.js';
+
+const { Pool, types } = pg;
+
+// Type parsers for this pool only (not the process-wide pg.types): dates stay strings, timestamps
+// become ISO-8601 UTC strings, 64-bit integers stay strings (the API returns them as strings).
+const OID = { int8: 20, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700 } as const;
+const typeOverrides: Record<number, (value: string) => unknown> = {
+  [OID.date]: (value) => value,
+  [OID.timestamptz]: (value) => new Date(types.getTypeParser(OID.timestamptz)(value) as Date).toISOString(),
+  [OID.timestamp]: (value) => new Date(types.getTypeParser(OID.timestamp)(value) as Date).toISOString(),
+  [OID.int8]: (value) => value,
+};
+
+export interface PostgresOptions {
+  url: string;
+  poolMax: number;
+  logger?: Logger;
+  /** Per-statement timeout, so a stuck query cannot hold a request forever. */
+  statementTimeoutMs?: number;
+}
+
+export async function connectPostgres(options: PostgresOptions): Promise<Database> {
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    options: '-c TimeZone=UTC',
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        typeOverrides[oid] ?? types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
+  });
+  // An idle client that loses its connection emits on the pool; without a listener that would crash.
+  pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'idle PostgreSQL connection lost'));
+
+  const db: Executor = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  let icu: boolean;
+  try {
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_collation where collname = 'und-x-icu'`.execute(db);
+    icu = rows[0].n > 0;
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  if (!icu) {
+    options.logger?.warn(
+      'PostgreSQL has no ICU collation: case-insensitive filters fold case with the database collation',
+    );
+  }
+
+  return {
+    kind: 'postgres',
+    db,
+    dialect: createPostgresDialect({ icu }),
+    transaction: (fn) => db.transaction().execute(fn),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import type { MatchMode, SqlDialect } from '../dialect.js';
+import type { Storage } from '../types.js';
+
+/** Name of the SQL function registered on every SQLite connection; see connect.ts. */
+export const UNICODE_LOWER_FUNCTION = 'quorum_lower';
+
+const COLUMN_TYPES: Record<Storage, string> = {
+  text: 'text',
+  integer: 'integer',
+  bigint: 'integer',
+  float: 'real',
+  decimal: 'real',
+  boolean: 'integer',
+  date: 'text',
+  time: 'text',
+  // ISO-8601 UTC with milliseconds: lexicographic order is chronological order.
+  datetime: 'text',
+  json: 'text',
+};
+
+// GLOB is SQLite's case-sensitive matcher (LIKE folds ASCII case). Its metacharacters are * ? [ and
+// each is matched literally when wrapped in brackets.
+function escapeGlob(value: string): string {
+  return value.replace(/[*?[]/g, (ch) => `[${ch}]`);
+}
+
+export const sqliteDialect: SqlDialect = {
+  kind: 'sqlite',
+  idColumnDefinition: '"id" integer primary key autoincrement',
+  // bigint is read through a cast to text (see selectColumn), so it arrives as a string too.
+  readsAsIs: new Set<Storage>(['text', 'integer', 'bigint', 'float', 'decimal', 'date', 'time', 'datetime']),
+
+  columnType(storage) {
+    return COLUMN_TYPES[storage];
+  },
+
+  toDb(storage, value) {
+    if (value === null || value === undefined) return null;
+    switch (storage) {
+      case 'boolean':
+        return value ? 1 : 0;
+      case 'json':
+        return JSON.stringify(value);
+      case 'bigint':
+        return typeof value === 'string' ? BigInt(value) : value;
+      default:
+        return value;
+    }
+  },
+
+  fromDb(storage, value) {
+    if (value === null || value === undefined) return null;
+    switch (storage) {
+      case 'boolean':
+        return value === 1 || value === true;
+      case 'json':
+        return typeof value === 'string' ? JSON.parse(value) : value;
+      case 'bigint':
+        return String(value);
+      default:
+        return value;
+    }
+  },
+
+  selectColumn(table, column, storage, alias) {
+    // Read 64-bit integers as text so values beyond 2^53 survive (the API returns them as strings).
+    if (storage === 'bigint') return sql`cast(${sql.ref(`${table}.${column}`)} as text)`.as(alias);
+    return sql`${sql.ref(`${table}.${column}`)}`.as(alias);
+  },
+
+  lower(expr) {
+    return sql<string>`${sql.raw(UNICODE_LOWER_FUNCTION)}(${expr})`;
+  },
+
+  match(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool> {
+    const escaped = escapeGlob(value);
+    const pattern =
+      mode === 'contains' ? `*${escaped}*` : mode === 'startsWith' ? `${escaped}*` : `*${escaped}`;
+    return sql<SqlBool>`${expr} glob ${pattern}`;
+  },
+
+  async lockSchema() {
+    // Transactions on SQLite begin IMMEDIATE (see driver.ts): the write lock is already held.
+  },
+};

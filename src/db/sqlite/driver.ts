@@ -1,0 +1,102 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  SelectQueryNode,
+} from 'kysely';
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * A Kysely driver for better-sqlite3 that differs from Kysely's own in two ways that matter here:
+ * prepared statements are cached by SQL text (preparing costs more than running a small indexed query),
+ * and every transaction starts with BEGIN IMMEDIATE, taking the write lock up front so two processes
+ * sharing the file (a node and a CLI command) queue on busy_timeout instead of failing with SQLITE_BUSY
+ * when a read lock is upgraded.
+ */
+export class CachingSqliteDriver implements Driver {
+  readonly #connection: CachingSqliteConnection;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.#connection = new CachingSqliteConnection(db);
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    // One connection: callers take turns. A chained promise keeps FIFO order without a busy loop.
+    let release!: () => void;
+    const previous = this.#queue;
+    this.#queue = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    this.#connection.release = release;
+    return this.#connection;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as CachingSqliteConnection).release?.();
+  }
+
+  async destroy(): Promise<void> {
+    this.db.close();
+  }
+}
+
+class CachingSqliteConnection implements DatabaseConnection {
+  release: (() => void) | undefined;
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(private readonly db: BetterSqlite3.Database) {}
+
+  #prepare(sql: string): BetterSqlite3.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement) {
+      // Refresh recency: Map iteration order is insertion order, so the first key is the least recent.
+      this.#statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
+        this.#statements.delete(this.#statements.keys().next().value as string);
+      }
+    }
+    this.#statements.set(sql, statement);
+    return statement;
+  }
+
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.#prepare(compiledQuery.sql);
+    const parameters = compiledQuery.parameters as unknown[];
+    if (statement.reader) {
+      return Promise.resolve({ rows: statement.all(parameters) as R[] });
+    }
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return Promise.resolve({
+      numAffectedRows: BigInt(changes),
+      insertId: BigInt(lastInsertRowid),
+      rows: [],
+    });
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Only SELECT queries can be streamed');
+    const statement = this.#prepare(compiledQuery.sql);
+    for (const row of statement.iterate(compiledQuery.parameters as unknown[])) {
+      yield { rows: [row as R] };
+    }
+  }
+}

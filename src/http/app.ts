@@ -1,0 +1,89 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ApiTokens } from '../auth/api-tokens.js';
+import type { QuorumConfig } from '../config/index.js';
+import type { CoreContext } from '../core/context.js';
+import { registerContentApi } from './content-api/routes.js';
+import { registerErrorHandling } from './errors.js';
+import { registerHealth, type Readiness } from './health.js';
+import { registerJsonParser } from './json-body.js';
+import { parseQueryString } from './query-string.js';
+import { requestId } from './request-id.js';
+
+export interface HttpDeps {
+  readonly config: QuorumConfig;
+  readonly logger: Logger;
+  readonly core: CoreContext;
+  readonly tokens: ApiTokens;
+  readonly readiness: Readiness;
+}
+
+/** The Fastify application of one node: health, the content API, Strapi-shaped errors. */
+export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; naming the base type keeps the instance type the default one.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Fastify's two lines per request are replaced by one access-log line (below), or none.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestId,
+    requestIdHeader: false,
+    bodyLimit: config.server.bodyLimit,
+    trustProxy: config.server.trustProxy,
+    routerOptions: {
+      querystringParser: parseQueryString,
+      ignoreTrailingSlash: true,
+      maxParamLength: 500,
+    },
+    // Connections are closed by the node's shutdown sequence after the drain period.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // Requests Node's HTTP parser rejects (raw non-ASCII in the URL, broken headers) never reach a route:
+    // answer them in the same error shape as everything else.
+    clientErrorHandler: (err, socket) => {
+      if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+      const [status, reason] =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large']
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'Request Timeout']
+            : [400, 'Bad Request'];
+      const body = JSON.stringify({
+        data: null,
+        error: {
+          status,
+          name: 'BadRequestError',
+          message: `Malformed HTTP request (${reason})`,
+          details: {},
+        },
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (config.log.requests) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request',
+      );
+    });
+  }
+
+  registerJsonParser(app, config.api.rest.maxJsonDepth);
+  registerErrorHandling(app);
+  registerHealth(app, deps.readiness);
+  registerContentApi(app, { core: deps.core, tokens: deps.tokens, prefix: config.api.rest.prefix });
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, authorize, type ContentAction } from '../../auth/principal.js';
+import type { ApiTokens } from '../../auth/api-tokens.js';
+import type { CoreContext } from '../../core/context.js';
+import { MethodNotAllowedError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { findDocument, findDocuments, findSingleDocument } from '../../core/documents/find.js';
+import {
+  createDocument,
+  deleteDocument,
+  deleteSingleDocument,
+  updateDocument,
+  upsertSingleDocument,
+} from '../../core/documents/write.js';
+import type { ContentType } from '../../core/schema/model.js';
+
+export interface ContentApiDeps {
+  readonly core: CoreContext;
+  readonly tokens: ApiTokens;
+  readonly prefix: string;
+}
+
+type NameParams = { name: string };
+type DocumentParams = { name: string; documentId: string };
+
+const MAX_DOCUMENT_ID_LENGTH = 255;
+
+/**
+ * The Strapi v5 REST content API. Routes are generic (`/api/:name`) and resolve the type per request
+ * from the current schema snapshot, so a type added at runtime answers at once, on every route.
+ * Order of checks, as in Strapi: unknown route 404 → authentication 401 → permission 403 → input 400.
+ */
+export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): void {
+  const { core, tokens, prefix } = deps;
+
+  async function access(request: FastifyRequest, type: ContentType, action: ContentAction): Promise<void> {
+    const principal = await authenticate(request.headers.authorization, tokens);
+    authorize(principal, type.uid, action);
+  }
+
+  function typeNamed(name: string): ContentType {
+    const type = core.schema().byRouteName(name);
+    if (!type) throw new NotFoundError();
+    return type;
+  }
+
+  function collection(name: string): ContentType {
+    const type = typeNamed(name);
+    if (type.kind !== 'collectionType') throw new NotFoundError();
+    return type;
+  }
+
+  function documentIdOf(params: DocumentParams): string {
+    if (params.documentId.length > MAX_DOCUMENT_ID_LENGTH) throw new NotFoundError();
+    return params.documentId;
+  }
+
+  function body(request: FastifyRequest): unknown {
+    const payload = request.body as { data?: unknown } | undefined;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      throw new ValidationError('Missing "data" payload in the request body');
+    }
+    if (typeof payload.data !== 'object' || payload.data === null || Array.isArray(payload.data)) {
+      throw new ValidationError('Missing "data" payload in the request body');
+    }
+    return payload.data;
+  }
+
+  app.get<{ Params: NameParams }>(`${prefix}/:name`, async (request) => {
+    const type = typeNamed(request.params.name);
+    await access(request, type, 'find');
+    const input = { params: request.query, cacheKey: rawQuery(request) };
+    if (type.kind === 'singleType') return { data: await findSingleDocument(core, type, input), meta: {} };
+    const { data, pagination } = await findDocuments(core, type, input);
+    return { data, meta: { pagination } };
+  });
+
+  app.get<{ Params: DocumentParams }>(`${prefix}/:name/:documentId`, async (request) => {
+    const type = collection(request.params.name);
+    await access(request, type, 'findOne');
+    const document = await findDocument(core, type, documentIdOf(request.params), {
+      params: request.query,
+      cacheKey: rawQuery(request),
+    });
+    if (!document) throw new NotFoundError();
+    return { data: document, meta: {} };
+  });
+
+  app.post<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply) => {
+    const type = typeNamed(request.params.name);
+    if (type.kind === 'singleType') throw new MethodNotAllowedError('Single types are written with PUT');
+    await access(request, type, 'create');
+    const document = await createDocument(core, type, { data: body(request), params: request.query });
+    return reply.status(201).send({ data: document, meta: {} });
+  });
+
+  app.put<{ Params: DocumentParams }>(`${prefix}/:name/:documentId`, async (request) => {
+    const type = collection(request.params.name);
+    await access(request, type, 'update');
+    const document = await updateDocument(core, type, documentIdOf(request.params), {
+      data: body(request),
+      params: request.query,
+    });
+    if (!document) throw new NotFoundError();
+    return { data: document, meta: {} };
+  });
+
+  app.put<{ Params: NameParams }>(`${prefix}/:name`, async (request) => {
+    const type = typeNamed(request.params.name);
+    if (type.kind !== 'singleType')
+      throw new MethodNotAllowedError('Collection documents are updated at /:documentId');
+    await access(request, type, 'update');
+    return {
+      data: await upsertSingleDocument(core, type, { data: body(request), params: request.query }),
+      meta: {},
+    };
+  });
+
+  app.delete<{ Params: DocumentParams }>(
+    `${prefix}/:name/:documentId`,
+    async (request, reply: FastifyReply) => {
+      const type = collection(request.params.name);
+      await access(request, type, 'delete');
+      await deleteDocument(core, type, documentIdOf(request.params), request.query);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply: FastifyReply) => {
+    const type = typeNamed(request.params.name);
+    if (type.kind !== 'singleType')
+      throw new MethodNotAllowedError('Collection documents are deleted at /:documentId');
+    await access(request, type, 'delete');
+    await deleteSingleDocument(core, type, request.query);
+    return reply.status(204).send();
+  });
+}
+
+/** The exact query string as sent: the key under which a parsed and compiled read plan is cached. */
+function rawQuery(request: FastifyRequest): string {
+  const url = request.raw.url ?? '';
+  const mark = url.indexOf('?');
+  return mark === -1 ? '' : url.slice(mark + 1);
+}
