@@ -7,6 +7,8 @@ export interface ColumnSpec {
   readonly name: string;
   readonly storage: Storage;
   readonly notNull?: boolean;
+  /** A foreign key to another table's id; rows here go when the referenced row goes. */
+  readonly references?: { readonly table: string; readonly onDelete: 'cascade' };
 }
 
 export interface IndexSpec {
@@ -27,7 +29,10 @@ export interface TableSpec {
 const id = (name: string) => sql.id(name);
 
 function columnDefinition(dialect: SqlDialect, column: ColumnSpec) {
-  return sql`${id(column.name)} ${sql.raw(dialect.columnType(column.storage))}${sql.raw(column.notNull ? ' not null' : '')}`;
+  const references = column.references
+    ? sql` references ${id(column.references.table)} (${id('id')}) on delete ${sql.raw(column.references.onDelete)}`
+    : sql``;
+  return sql`${id(column.name)} ${sql.raw(dialect.columnType(column.storage))}${sql.raw(column.notNull ? ' not null' : '')}${references}`;
 }
 
 export async function createTable(trx: Executor, dialect: SqlDialect, table: TableSpec): Promise<void> {

@@ -5,6 +5,13 @@ import type { Executor, Storage } from './types.js';
 export type MatchMode = 'contains' | 'startsWith' | 'endsWith';
 
 /**
+ * Stands for a list parameter in a query compiled once and run many times with different lists:
+ * compiled plans keep it in their parameters, and `bindList` swaps in the real list before running.
+ */
+export const LIST_PLACEHOLDER: readonly never[] = Object.freeze([]);
+export type ListValues = readonly (number | string)[] | typeof LIST_PLACEHOLDER;
+
+/**
  * Everything that differs between SQLite and PostgreSQL, behind one small interface. Code above the
  * database layer never writes dialect-specific SQL.
  */
@@ -31,6 +38,24 @@ export interface SqlDialect {
   lower(expr: Expression<unknown>): RawBuilder<string>;
   /** Case-sensitive literal substring/prefix/suffix match: `%`, `_`, `\`, `*`, `?`, `[` match themselves. */
   match(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool>;
+  /**
+   * `expr IN (values)` with the whole list bound as ONE parameter (a JSON array on SQLite, an array on
+   * PostgreSQL): the SQL text does not depend on the list's length, so statements stay cached and a
+   * batch of any size is one query.
+   */
+  inList(expr: Expression<unknown>, values: ListValues, kind: 'integer' | 'text'): RawBuilder<SqlBool>;
+  /** The driver parameter for a list bound by inList (to fill a LIST_PLACEHOLDER at run time). */
+  listParam(values: readonly (number | string)[]): unknown;
   /** Serializes concurrent schema work across processes for the rest of the transaction `trx`. */
   lockSchema(trx: Executor): Promise<void>;
+}
+
+/** A copy of a compiled query with every LIST_PLACEHOLDER parameter replaced by `values`. */
+export function bindList<T extends { readonly parameters: readonly unknown[] }>(
+  compiled: T,
+  dialect: SqlDialect,
+  values: readonly (number | string)[],
+): T {
+  const param = dialect.listParam(values);
+  return { ...compiled, parameters: compiled.parameters.map((p) => (p === LIST_PLACEHOLDER ? param : p)) };
 }

@@ -5,6 +5,7 @@ import { compileFind, type CompiledFind } from '../query/compile.js';
 import { parseFindQuery, parseSingleQuery } from '../query/parse.js';
 import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
+import { compilePopulate, runPopulate, type PopulatePlan } from './populate.js';
 import { rowSerializer, type Document, type RowSerializer } from './serialize.js';
 
 export type PaginationMeta =
@@ -27,20 +28,17 @@ interface ReadPlan {
   readonly query: FindQuery;
   readonly compiled: CompiledFind;
   readonly serialize: RowSerializer;
+  readonly populate: PopulatePlan;
 }
 
-function plan(
-  ctx: CoreContext,
-  key: string | undefined,
-  build: () => FindQuery,
-  documentId?: string,
-): ReadPlan {
+function plan(ctx: CoreContext, key: string | undefined, build: () => FindQuery, documentId?: string): ReadPlan {
   const make = (): ReadPlan => {
     const query = build();
     return {
       query,
       compiled: compileFind(ctx.database, query, documentId === undefined ? undefined : { documentId }),
       serialize: rowSerializer(ctx.database.dialect, query.fields),
+      populate: compilePopulate(ctx.database, query.populate, query.status),
     };
   };
   return key === undefined ? make() : ctx.plans.get(key, make);
@@ -50,62 +48,45 @@ async function run(ctx: CoreContext, compiled: CompiledQuery): Promise<Record<st
   return (await ctx.database.db.executeQuery(compiled)).rows as Record<string, unknown>[];
 }
 
+async function documents(ctx: CoreContext, plan: ReadPlan, rows: Record<string, unknown>[]): Promise<Document[]> {
+  const docs = rows.map(plan.serialize);
+  if (plan.populate.nodes.length) await runPopulate(ctx, plan.populate, docs);
+  return docs;
+}
+
 /** GET /api/:plural — a page of documents with Strapi's pagination meta. */
-export async function findDocuments(
-  ctx: CoreContext,
-  type: ContentType,
-  input: QueryInput,
-): Promise<FindResult> {
+export async function findDocuments(ctx: CoreContext, type: ContentType, input: QueryInput): Promise<FindResult> {
   const schema = ctx.schema();
-  const key =
-    input.cacheKey === undefined ? undefined : `${schema.version}|find|${type.uid}|${input.cacheKey}`;
-  const { query, compiled, serialize } = plan(ctx, key, () => parseFindQuery(type, input.params, ctx.limits));
-  const [rows, countRows] = await Promise.all([
-    run(ctx, compiled.rows),
-    compiled.count ? run(ctx, compiled.count) : undefined,
-  ]);
+  const key = input.cacheKey === undefined ? undefined : `${schema.version}|find|${type.uid}|${input.cacheKey}`;
+  const readPlan = plan(ctx, key, () => parseFindQuery(schema, type, input.params, ctx.limits));
+  const { compiled } = readPlan;
+  const [rows, countRows] = await Promise.all([run(ctx, compiled.rows), compiled.count ? run(ctx, compiled.count) : undefined]);
   const total = countRows ? Number(countRows[0].count) : undefined;
-  return { data: rows.map(serialize), pagination: paginationMeta(query, total) };
+  return { data: await documents(ctx, readPlan, rows), pagination: paginationMeta(readPlan.query, total) };
 }
 
 function paginationMeta(query: FindQuery, total: number | undefined): PaginationMeta {
   const p = query.pagination;
-  if (p.mode === 'offset')
-    return total === undefined
-      ? { start: p.start, limit: p.limit }
-      : { start: p.start, limit: p.limit, total };
+  if (p.mode === 'offset') return total === undefined ? { start: p.start, limit: p.limit } : { start: p.start, limit: p.limit, total };
   if (total === undefined) return { page: p.page, pageSize: p.pageSize };
   return { page: p.page, pageSize: p.pageSize, pageCount: Math.ceil(total / p.pageSize), total };
 }
 
 /** GET /api/:plural/:documentId — null when the document has no row of the requested status. */
-export async function findDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  documentId: string,
-  input: QueryInput,
-): Promise<Document | null> {
+export async function findDocument(ctx: CoreContext, type: ContentType, documentId: string, input: QueryInput): Promise<Document | null> {
   const schema = ctx.schema();
-  const key =
-    input.cacheKey === undefined
-      ? undefined
-      : `${schema.version}|findOne|${type.uid}|${documentId}|${input.cacheKey}`;
-  const { compiled, serialize } = plan(ctx, key, () => parseSingleQuery(type, input.params), documentId);
-  const rows = await run(ctx, compiled.rows);
-  return rows.length ? serialize(rows[0]) : null;
+  const key = input.cacheKey === undefined ? undefined : `${schema.version}|findOne|${type.uid}|${documentId}|${input.cacheKey}`;
+  const readPlan = plan(ctx, key, () => parseSingleQuery(schema, type, input.params), documentId);
+  const rows = await run(ctx, readPlan.compiled.rows);
+  return rows.length ? (await documents(ctx, readPlan, rows))[0] : null;
 }
 
 /** GET /api/:singular — the single type's document, or NotFoundError. */
-export async function findSingleDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  input: QueryInput,
-): Promise<Document> {
+export async function findSingleDocument(ctx: CoreContext, type: ContentType, input: QueryInput): Promise<Document> {
   const schema = ctx.schema();
-  const key =
-    input.cacheKey === undefined ? undefined : `${schema.version}|single|${type.uid}|${input.cacheKey}`;
-  const { compiled, serialize } = plan(ctx, key, () => parseSingleQuery(type, input.params));
-  const rows = await run(ctx, compiled.rows);
+  const key = input.cacheKey === undefined ? undefined : `${schema.version}|single|${type.uid}|${input.cacheKey}`;
+  const readPlan = plan(ctx, key, () => parseSingleQuery(schema, type, input.params));
+  const rows = await run(ctx, readPlan.compiled.rows);
   if (!rows.length) throw new NotFoundError();
-  return serialize(rows[0]);
+  return (await documents(ctx, readPlan, rows))[0];
 }

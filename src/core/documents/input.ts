@@ -1,18 +1,47 @@
 import { sql } from 'kysely';
-import { ValidationError, invalidKey, validationErrors, type FieldError } from '../errors.js';
-import type { CoreContext } from '../context.js';
 import type { Executor } from '../../db/types.js';
-import type { ContentType, ScalarAttribute } from '../schema/model.js';
+import type { CoreContext } from '../context.js';
+import { ValidationError, invalidKey, validationErrors, type FieldError } from '../errors.js';
+import { isPlainObject } from '../query/raw.js';
+import type { Component, ContentType, Model, ScalarAttribute } from '../schema/model.js';
+import type { Schema } from '../schema/registry.js';
+import { relationView } from '../schema/relations.js';
+import { parseRelationInput, type Path, type RelationChange } from './relation-input.js';
 import { validateScalar } from './scalar-input.js';
 
 /** Keys a body may carry that are silently ignored (Strapi forces them from the query or the server). */
 const IGNORED_KEYS = new Set(['publishedAt', 'locale']);
 /** Keys that exist on documents but are never writable. */
 const SYSTEM_KEYS = new Set(['id', 'documentId', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);
+const MAX_COMPONENT_ENTRIES = 1000;
 
-export interface WriteInput {
-  /** Normalized values by attribute name (only the attributes the body sets, plus defaults on create). */
+/** A validated body for one row of a model (a document row, or a component row), with what hangs off it. */
+export interface RowInput {
+  /** Normalized scalar values: only the attributes the body sets, plus defaults on create. */
   readonly values: ReadonlyMap<ScalarAttribute, unknown>;
+  readonly relations: readonly RelationChange[];
+  /** Component and dynamic-zone attributes the body sets; each replaces the attribute's entries. */
+  readonly components: readonly ComponentChange[];
+}
+
+export interface ComponentChange {
+  readonly field: string;
+  readonly entries: readonly ComponentEntry[];
+}
+
+export interface ComponentEntry extends RowInput {
+  readonly component: Component;
+}
+
+export type WriteInput = RowInput;
+
+interface Reader {
+  readonly ctx: CoreContext;
+  readonly schema: Schema;
+  readonly mode: 'create' | 'update';
+  /** Required attributes are enforced inside components only when the write publishes. */
+  readonly publish: boolean;
+  readonly errors: FieldError[];
 }
 
 export function assertDataObject(data: unknown): asserts data is Record<string, unknown> {
@@ -22,79 +51,150 @@ export function assertDataObject(data: unknown): asserts data is Record<string, 
 }
 
 /**
- * Checks a body against the type: unknown and read-only keys are 400 "Invalid key"; every value is
- * validated and normalized, all errors are reported together with their paths.
+ * Checks a body against the type: unknown and read-only keys are 400 "Invalid key"; every value,
+ * including inside components and dynamic zones, is validated and normalized; all errors are reported
+ * together with their full paths.
  */
 export async function readInput(
   ctx: CoreContext,
   type: ContentType,
   data: unknown,
   mode: 'create' | 'update',
+  options: { publish?: boolean } = {},
 ): Promise<WriteInput> {
   assertDataObject(data);
+  const reader: Reader = { ctx, schema: ctx.schema(), mode, publish: options.publish ?? false, errors: [] };
+  const input = readRow(reader, type, data, []);
+  if (reader.errors.length) throw validationErrors(reader.errors);
+  await hashPasswords(ctx, input);
+  return input;
+}
+
+function readRow(reader: Reader, model: Model, data: Record<string, unknown>, path: Path): RowInput {
   const values = new Map<ScalarAttribute, unknown>();
-  const errors: FieldError[] = [];
+  const relations: RelationChange[] = [];
+  const components: ComponentChange[] = [];
+  const isComponent = model.modelType === 'component';
   for (const [key, value] of Object.entries(data)) {
-    if (IGNORED_KEYS.has(key)) continue;
-    const attribute = type.attributes.get(key);
-    if (SYSTEM_KEYS.has(key) || !attribute || !attribute.writable) throw invalidKey(key, { source: 'body' });
-    if (attribute.kind !== 'scalar') {
-      throw new ValidationError(
-        `Writing ${attribute.kind} attributes (${key}) is not supported by this version of Quorum`,
-        {
-          key,
-          source: 'body',
-        },
-      );
+    if (isComponent ? key === 'id' || key === '__component' : IGNORED_KEYS.has(key)) continue;
+    const attribute = model.attributes.get(key);
+    if ((!isComponent && SYSTEM_KEYS.has(key)) || !attribute || !attribute.writable) {
+      throw invalidKey(key, { source: 'body', path: path.length ? [...path, key].join('.') : undefined });
     }
-    if (value === null || value === undefined) {
-      values.set(attribute, null);
-      continue;
+    const at = [...path, key];
+    switch (attribute.kind) {
+      case 'scalar': {
+        if (value === null || value === undefined) {
+          values.set(attribute, null);
+          break;
+        }
+        const result = validateScalar(attribute, value);
+        if ('message' in result) reader.errors.push(fieldError(at, result.message));
+        else values.set(attribute, result.value);
+        break;
+      }
+      case 'relation': {
+        const view = relationView(reader.schema, model, attribute);
+        if (!view) throw new ValidationError(`${at.join('.')}: relations to ${attribute.target ?? 'polymorphic targets'} cannot be written`, { key, source: 'body' });
+        relations.push(parseRelationInput(attribute, view, value, at));
+        break;
+      }
+      case 'component': {
+        const component = reader.schema.components.get(attribute.component)!;
+        const list = value === null || value === undefined ? [] : attribute.repeatable ? value : [value];
+        if (!Array.isArray(list)) {
+          reader.errors.push(fieldError(at, `${at.join('.')} must be an array of ${component.uid} components`));
+          break;
+        }
+        checkCount(reader, at, list.length, attribute.min, attribute.max);
+        if (!attribute.repeatable && attribute.required && reader.publish && list.length === 0) {
+          reader.errors.push(fieldError(at, `${key} must be a defined value`));
+        }
+        components.push({ field: key, entries: list.map((entry, i) => readEntry(reader, component, entry, attribute.repeatable ? [...at, i] : at)) });
+        break;
+      }
+      case 'dynamiczone': {
+        const list = value === null || value === undefined ? [] : value;
+        if (!Array.isArray(list)) {
+          reader.errors.push(fieldError(at, `${at.join('.')} must be an array of components`));
+          break;
+        }
+        checkCount(reader, at, list.length, attribute.min, attribute.max);
+        const entries: ComponentEntry[] = [];
+        list.forEach((entry, i) => {
+          const uid = isPlainObject(entry) ? entry.__component : undefined;
+          if (typeof uid !== 'string' || !attribute.components.includes(uid)) {
+            reader.errors.push(fieldError([...at, i, '__component'], `${[...at, i].join('.')}.__component must be one of: ${attribute.components.join(', ')}`));
+            return;
+          }
+          entries.push(readEntry(reader, reader.schema.components.get(uid)!, entry, [...at, i]));
+        });
+        components.push({ field: key, entries });
+        break;
+      }
+      case 'media':
+        throw new ValidationError(`${at.join('.')}: media attributes cannot be written yet (the media library is not available)`, { key, source: 'body' });
     }
-    const result = validateScalar(attribute, value);
-    if ('message' in result) errors.push({ path: [key], message: result.message, name: 'ValidationError' });
-    else values.set(attribute, result.value);
   }
-  if (mode === 'create') {
-    for (const attribute of type.attributes.values()) {
-      if (
-        attribute.kind !== 'scalar' ||
-        values.has(attribute) ||
-        attribute.default === undefined ||
-        attribute.default === null
-      )
-        continue;
-      const result = validateScalar(attribute, attribute.default);
-      if ('value' in result) values.set(attribute, result.value);
+  if (reader.mode === 'create' || isComponent) applyDefaults(model, values);
+  if (isComponent && reader.publish) requireValues(reader, model, values, path);
+  return { values, relations, components };
+}
+
+function readEntry(reader: Reader, component: Component, entry: unknown, path: Path): ComponentEntry {
+  if (!isPlainObject(entry)) {
+    reader.errors.push(fieldError(path, `${path.join('.')} must be an object`));
+    return { component, values: new Map(), relations: [], components: [] };
+  }
+  return { component, ...readRow(reader, component, entry, path) };
+}
+
+function checkCount(reader: Reader, path: Path, count: number, min: number | undefined, max: number | undefined): void {
+  if (count > MAX_COMPONENT_ENTRIES) reader.errors.push(fieldError(path, `${path.join('.')} has too many entries (at most ${MAX_COMPONENT_ENTRIES})`));
+  if (min !== undefined && count < min && reader.publish) reader.errors.push(fieldError(path, `${path.join('.')} must have at least ${min} items`));
+  if (max !== undefined && count > max) reader.errors.push(fieldError(path, `${path.join('.')} must have at most ${max} items`));
+}
+
+function applyDefaults(model: Model, values: Map<ScalarAttribute, unknown>): void {
+  for (const attribute of model.attributes.values()) {
+    if (attribute.kind !== 'scalar' || values.has(attribute) || attribute.default === undefined || attribute.default === null) continue;
+    const result = validateScalar(attribute, attribute.default);
+    if ('value' in result) values.set(attribute, result.value);
+  }
+}
+
+function requireValues(reader: Reader, model: Model, values: ReadonlyMap<ScalarAttribute, unknown>, path: Path): void {
+  for (const attribute of model.attributes.values()) {
+    if (attribute.kind !== 'scalar' || !attribute.required) continue;
+    const value = values.get(attribute);
+    if (value === null || value === undefined || value === '') {
+      reader.errors.push(fieldError([...path, attribute.name], `${[...path, attribute.name].join('.')} must be a defined value`));
     }
   }
-  if (errors.length) throw validationErrors(errors);
-  for (const [attribute, value] of values) {
-    if (attribute.type === 'password' && typeof value === 'string')
-      values.set(attribute, await ctx.passwords.hash(value));
+}
+
+function fieldError(path: Path, message: string): FieldError {
+  return { path: [...path], message, name: 'ValidationError' };
+}
+
+async function hashPasswords(ctx: CoreContext, input: RowInput): Promise<void> {
+  for (const [attribute, value] of input.values) {
+    if (attribute.type === 'password' && typeof value === 'string') (input.values as Map<ScalarAttribute, unknown>).set(attribute, await ctx.passwords.hash(value));
   }
-  return { values };
+  for (const change of input.components) for (const entry of change.entries) await hashPasswords(ctx, entry);
 }
 
 /**
  * `required` is enforced on what will be published (drafts of draft & publish types may be incomplete).
- * `current` holds the values the document already has, for partial updates.
+ * `current` holds the row the document already has, for partial updates.
  */
-export function checkRequired(
-  type: ContentType,
-  values: ReadonlyMap<ScalarAttribute, unknown>,
-  current?: Record<string, unknown>,
-): void {
+export function checkRequired(type: ContentType, values: ReadonlyMap<ScalarAttribute, unknown>, current?: Record<string, unknown>): void {
   const errors: FieldError[] = [];
   for (const attribute of type.attributes.values()) {
     if (attribute.kind !== 'scalar' || !attribute.required) continue;
     const value = values.has(attribute) ? values.get(attribute) : current?.[attribute.column];
     if (value === null || value === undefined || (value === '' && attribute.type !== 'json')) {
-      errors.push({
-        path: [attribute.name],
-        message: `${attribute.name} must be a defined value`,
-        name: 'ValidationError',
-      });
+      errors.push({ path: [attribute.name], message: `${attribute.name} must be a defined value`, name: 'ValidationError' });
     }
   }
   if (errors.length) throw validationErrors(errors);
@@ -124,12 +224,7 @@ export async function checkUnique(
       .where('document_id', '<>', documentId)
       .limit(1)
       .executeTakeFirst();
-    if (row)
-      errors.push({
-        path: [attribute.name],
-        message: 'This attribute must be unique',
-        name: 'ValidationError',
-      });
+    if (row) errors.push({ path: [attribute.name], message: 'This attribute must be unique', name: 'ValidationError' });
   }
   if (errors.length) throw validationErrors(errors);
 }

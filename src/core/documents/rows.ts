@@ -5,6 +5,8 @@ import { statusCondition } from '../query/compile.js';
 import type { Status } from '../query/types.js';
 import type { ContentType, ScalarAttribute } from '../schema/model.js';
 import { rowSerializer, type Document } from './serialize.js';
+import { copyComponents, deleteRows } from './component-write.js';
+import { copyOwnedLinks } from './relation-write.js';
 
 /** Row-level building blocks shared by the write operations. */
 
@@ -71,7 +73,7 @@ export async function findFirstRow(
 
 /**
  * Publishing replaces the published row with a copy of the draft (so the published row gets a new id,
- * as in Strapi). Returns the new row's id.
+ * as in Strapi), with copies of the draft's relations and component trees. Returns the new row's id.
  */
 export async function publishDraft(
   ctx: CoreContext,
@@ -81,20 +83,24 @@ export async function publishDraft(
   documentId: string,
   now: string,
 ): Promise<number> {
-  await trx
-    .deleteFrom(type.tableName)
+  const schema = ctx.schema();
+  const previous = await trx
+    .selectFrom(type.tableName)
+    .select('id')
     .where('document_id', '=', documentId)
     .where('published_at', 'is not', null)
     .execute();
+  await deleteRows(trx, schema, type, previous.map((row) => Number(row.id)));
   const columns = ['document_id', 'created_at', 'updated_at', ...scalarColumns(type)].map((c) => sql.id(c));
   const table = sql.id(type.tableName);
   // The cast types the parameter: in a select list PostgreSQL would otherwise read it as text.
   const publishedAt = sql`cast(${now} as ${sql.raw(ctx.database.dialect.columnType('datetime'))})`;
   const { rows } = await sql<{ id: number }>`insert into ${table} (${sql.join(columns)}, published_at)
-    select ${sql.join(columns)}, ${publishedAt} from ${table} where id = ${draftId} returning id`.execute(
-    trx,
-  );
-  return Number(rows[0].id);
+    select ${sql.join(columns)}, ${publishedAt} from ${table} where id = ${draftId} returning id`.execute(trx);
+  const publishedId = Number(rows[0].id);
+  await copyOwnedLinks(trx, schema, type.uid, draftId, publishedId);
+  await copyComponents(trx, schema, type, draftId, publishedId);
+  return publishedId;
 }
 
 /** Reads one row as an API document with the requested fields. */

@@ -3,42 +3,42 @@ import type { Executor } from '../../db/types.js';
 import type { CoreContext } from '../context.js';
 import { ValidationError } from '../errors.js';
 import { parseSingleQuery } from '../query/parse.js';
-import type { Status } from '../query/types.js';
+import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
-import { checkRequired, checkUnique, readInput } from './input.js';
+import { deleteRows, writeRowRelations } from './component-write.js';
+import { withDbErrors } from './db-errors.js';
+import { checkRequired, checkUnique, readInput, type WriteInput } from './input.js';
+import { compilePopulate, runPopulate } from './populate.js';
+import { deleteInboundLinks, writeInverseLinks } from './relation-write.js';
 import { findFirstRow, findRow, insertRow, nowIso, publishDraft, readDocument, toColumns } from './rows.js';
 import type { Document } from './serialize.js';
-import { withDbErrors } from './db-errors.js';
 
 /**
  * The write operations behind POST/PUT/DELETE (and every other API that writes documents). Each is a
- * straight pipeline: parse the query, validate the body, one transaction for the rows, read back.
- * REST writes publish unless `status=draft`, as Strapi v5 does.
+ * straight pipeline: parse the query, validate the body, one transaction for the rows, their relations
+ * and components, read back. REST writes publish unless `status=draft`, as Strapi v5 does.
  */
 export interface WriteOptions {
   readonly data: unknown;
-  /** The request's query parameters (status, fields). */
+  /** The request's query parameters (status, fields, populate). */
   readonly params: unknown;
 }
 
-function targetStatus(type: ContentType, params: unknown): Status {
-  return parseSingleQuery(type, params).status;
+function publishes(type: ContentType, query: FindQuery): boolean {
+  return !type.draftAndPublish || query.status === 'published';
 }
 
-export async function createDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  options: WriteOptions,
-): Promise<Document> {
-  const query = parseSingleQuery(type, options.params);
-  const input = await readInput(ctx, type, options.data, 'create');
-  const publish = !type.draftAndPublish || query.status === 'published';
+export async function createDocument(ctx: CoreContext, type: ContentType, options: WriteOptions): Promise<Document> {
+  const query = parseSingleQuery(ctx.schema(), type, options.params);
+  const publish = publishes(type, query);
+  const input = await readInput(ctx, type, options.data, 'create', { publish });
   if (publish) checkRequired(type, input.values);
 
   return withDbErrors(type, () =>
     ctx.database.transaction(async (trx) => {
-      const id = await insertDocument(ctx, trx, type, createId(), input.values, publish);
-      return readDocument(ctx, trx, type, id, query.fields);
+      const documentId = createId();
+      const id = await insertDocument(ctx, trx, type, documentId, input, publish);
+      return respond(ctx, trx, type, id, query);
     }),
   );
 }
@@ -49,39 +49,48 @@ async function insertDocument(
   trx: Executor,
   type: ContentType,
   documentId: string,
-  values: Parameters<typeof toColumns>[1],
+  input: WriteInput,
   publish: boolean,
 ): Promise<number> {
   const now = nowIso();
-  const base = { document_id: documentId, created_at: now, updated_at: now, ...toColumns(ctx, values) };
-  if (!type.draftAndPublish) {
-    await checkUnique(ctx, trx, type, values, 'published', documentId);
-    return insertRow(trx, type.tableName, { ...base, published_at: now });
+  const base = { document_id: documentId, created_at: now, updated_at: now, ...toColumns(ctx, input.values) };
+  const status = type.draftAndPublish ? 'draft' : 'published';
+  await checkUnique(ctx, trx, type, input.values, status, documentId);
+  const rowId = await insertRow(trx, type.tableName, { ...base, published_at: type.draftAndPublish ? null : now });
+  await writeRelations(ctx, trx, type, rowId, documentId, input);
+  if (!type.draftAndPublish || !publish) return rowId;
+  await checkUnique(ctx, trx, type, input.values, 'published', documentId);
+  return publishDraft(ctx, trx, type, rowId, documentId, now);
+}
+
+async function writeRelations(ctx: CoreContext, trx: Executor, type: ContentType, rowId: number, documentId: string, input: WriteInput): Promise<void> {
+  const schema = ctx.schema();
+  await writeRowRelations(ctx, trx, schema, type, rowId, input);
+  for (const change of input.relations) if (change.view.side === 'inverse') await writeInverseLinks(trx, documentId, change);
+}
+
+/** The response of a write: the row with the requested fields and populate. */
+async function respond(ctx: CoreContext, trx: Executor, type: ContentType, id: number, query: FindQuery): Promise<Document> {
+  const document = await readDocument(ctx, trx, type, id, query.fields);
+  if (query.populate.length) {
+    const plan = compilePopulate(ctx.database, query.populate, query.status);
+    await runPopulate({ ...ctx, database: { ...ctx.database, db: trx } }, plan, [document]);
   }
-  await checkUnique(ctx, trx, type, values, 'draft', documentId);
-  const draftId = await insertRow(trx, type.tableName, { ...base, published_at: null });
-  if (!publish) return draftId;
-  await checkUnique(ctx, trx, type, values, 'published', documentId);
-  return publishDraft(ctx, trx, type, draftId, documentId, now);
+  return document;
 }
 
 /** Returns null when the document does not exist. */
-export async function updateDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  documentId: string,
-  options: WriteOptions,
-): Promise<Document | null> {
-  const query = parseSingleQuery(type, options.params);
-  const input = await readInput(ctx, type, options.data, 'update');
-  const publish = !type.draftAndPublish || query.status === 'published';
+export async function updateDocument(ctx: CoreContext, type: ContentType, documentId: string, options: WriteOptions): Promise<Document | null> {
+  const query = parseSingleQuery(ctx.schema(), type, options.params);
+  const publish = publishes(type, query);
+  const input = await readInput(ctx, type, options.data, 'update', { publish });
 
   return withDbErrors(type, () =>
     ctx.database.transaction(async (trx) => {
       const current = await findRow(trx, type, documentId, type.draftAndPublish ? 'draft' : 'published');
       if (!current) return null;
-      const id = await updateRows(ctx, trx, type, current, input.values, publish);
-      return readDocument(ctx, trx, type, id, query.fields);
+      const id = await updateRows(ctx, trx, type, current, input, publish);
+      return respond(ctx, trx, type, id, query);
     }),
   );
 }
@@ -91,22 +100,23 @@ async function updateRows(
   trx: Executor,
   type: ContentType,
   current: Record<string, unknown>,
-  values: Parameters<typeof toColumns>[1],
+  input: WriteInput,
   publish: boolean,
 ): Promise<number> {
   const documentId = current.document_id as string;
   const id = Number(current.id);
-  if (publish) checkRequired(type, values, current);
-  await checkUnique(ctx, trx, type, values, type.draftAndPublish ? 'draft' : 'published', documentId);
+  if (publish) checkRequired(type, input.values, current);
+  await checkUnique(ctx, trx, type, input.values, type.draftAndPublish ? 'draft' : 'published', documentId);
   const now = nowIso();
   await trx
     .updateTable(type.tableName)
-    .set({ ...toColumns(ctx, values), updated_at: now })
+    .set({ ...toColumns(ctx, input.values), updated_at: now })
     .where('id', '=', id)
     .execute();
+  await writeRelations(ctx, trx, type, id, documentId, input);
   if (!type.draftAndPublish || !publish) return id;
   // Publishing copies the whole draft, so every unique value of the draft must be free among published rows.
-  const draftValues = new Map(values);
+  const draftValues = new Map(input.values);
   for (const attribute of type.attributes.values()) {
     if (attribute.kind === 'scalar' && attribute.unique && !draftValues.has(attribute)) {
       draftValues.set(attribute, ctx.database.dialect.fromDb(attribute.storage, current[attribute.column]));
@@ -117,58 +127,49 @@ async function updateRows(
 }
 
 /** Deletes every row of the document (draft and published). Deleting a missing document is not an error. */
-export async function deleteDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  documentId: string,
-  params: unknown,
-): Promise<void> {
-  rejectDraftDelete(type, params);
-  await ctx.database.db.deleteFrom(type.tableName).where('document_id', '=', documentId).execute();
+export async function deleteDocument(ctx: CoreContext, type: ContentType, documentId: string, params: unknown): Promise<void> {
+  rejectDraftDelete(ctx, type, params);
+  await ctx.database.transaction(async (trx) => {
+    const rows = await trx.selectFrom(type.tableName).select('id').where('document_id', '=', documentId).execute();
+    if (rows.length === 0) return;
+    await deleteRows(trx, ctx.schema(), type, rows.map((row) => Number(row.id)));
+    await deleteInboundLinks(trx, ctx.schema(), type, documentId);
+  });
 }
 
-function rejectDraftDelete(type: ContentType, params: unknown): void {
-  if (
-    type.draftAndPublish &&
-    targetStatus(type, params) === 'draft' &&
-    (params as { status?: unknown })?.status !== undefined
-  ) {
-    throw new ValidationError(
-      'Cannot delete a draft document: a delete removes the draft and the published version together',
-    );
+function rejectDraftDelete(ctx: CoreContext, type: ContentType, params: unknown): void {
+  const query = parseSingleQuery(ctx.schema(), type, params);
+  if (type.draftAndPublish && query.status === 'draft' && (params as { status?: unknown })?.status !== undefined) {
+    throw new ValidationError('Cannot delete a draft document: a delete removes the draft and the published version together');
   }
 }
 
 /** PUT /api/:singular — creates the single type's document or updates it; publishes unless status=draft. */
-export async function upsertSingleDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  options: WriteOptions,
-): Promise<Document> {
-  const query = parseSingleQuery(type, options.params);
-  const publish = !type.draftAndPublish || query.status === 'published';
+export async function upsertSingleDocument(ctx: CoreContext, type: ContentType, options: WriteOptions): Promise<Document> {
+  const query = parseSingleQuery(ctx.schema(), type, options.params);
+  const publish = publishes(type, query);
   return withDbErrors(type, () =>
     ctx.database.transaction(async (trx) => {
       const current = await findFirstRow(trx, type, type.draftAndPublish ? 'draft' : 'published');
-      const input = await readInput(ctx, type, options.data, current ? 'update' : 'create');
+      const input = await readInput(ctx, type, options.data, current ? 'update' : 'create', { publish });
       let id: number;
       if (current) {
-        id = await updateRows(ctx, trx, type, current, input.values, publish);
+        id = await updateRows(ctx, trx, type, current, input, publish);
       } else {
         if (publish) checkRequired(type, input.values);
-        id = await insertDocument(ctx, trx, type, createId(), input.values, publish);
+        id = await insertDocument(ctx, trx, type, createId(), input, publish);
       }
-      return readDocument(ctx, trx, type, id, query.fields);
+      return respond(ctx, trx, type, id, query);
     }),
   );
 }
 
 /** DELETE /api/:singular. */
-export async function deleteSingleDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  params: unknown,
-): Promise<void> {
-  rejectDraftDelete(type, params);
-  await ctx.database.db.deleteFrom(type.tableName).execute();
+export async function deleteSingleDocument(ctx: CoreContext, type: ContentType, params: unknown): Promise<void> {
+  rejectDraftDelete(ctx, type, params);
+  await ctx.database.transaction(async (trx) => {
+    const rows = await trx.selectFrom(type.tableName).select(['id', 'document_id']).execute();
+    await deleteRows(trx, ctx.schema(), type, rows.map((row) => Number(row.id)));
+    for (const documentId of new Set(rows.map((row) => row.document_id as string))) await deleteInboundLinks(trx, ctx.schema(), type, documentId);
+  });
 }

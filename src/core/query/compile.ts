@@ -1,11 +1,27 @@
-import { sql, type CompiledQuery, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type CompiledQuery, type Expression, type OrderByModifiersCallbackExpression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/types.js';
-import type { ScalarAttribute } from '../schema/model.js';
-import type { FilterNode, FindQuery, Status } from './types.js';
+import type { Model, ScalarAttribute } from '../schema/model.js';
+import { linkedModel, type FilterNode, type FindQuery, type RelatedLink, type SortItem, type Status } from './types.js';
 
 const ROOT = 't';
 const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
+
+/**
+ * What compiling needs besides the query: the database (for its dialect), the request's status (related
+ * documents are matched in their version of that status) and fresh aliases for nested subqueries.
+ */
+export class SqlScope {
+  #next = 0;
+  constructor(
+    readonly database: Database,
+    readonly status: Status,
+  ) {}
+
+  alias(prefix: string): string {
+    return `${prefix}${++this.#next}`;
+  }
+}
 
 export interface CompiledFind {
   readonly rows: CompiledQuery;
@@ -14,53 +30,50 @@ export interface CompiledFind {
 }
 
 /** Turns a validated FindQuery into SQL: one statement for the page, one for the total. */
-export function compileFind(
-  database: Database,
-  query: FindQuery,
-  extra?: { documentId?: string },
-): CompiledFind {
+export function compileFind(database: Database, query: FindQuery, extra?: { documentId?: string }): CompiledFind {
   const { db, dialect } = database;
+  const scope = new SqlScope(database, query.status);
   const table = query.type.tableName;
-  const where = whereClause(database, query, extra);
+  const where = whereClause(scope, query, extra);
 
   let rows = db
     .selectFrom(`${table} as ${ROOT}`)
     .select(query.fields.map((f) => dialect.selectColumn(ROOT, f.column, f.storage, f.name)))
     .where(where);
-  for (const item of query.sort) {
-    rows = rows.orderBy(sql.ref(`${ROOT}.${item.field.column}`), item.direction);
-  }
+  for (const item of query.sort) rows = rows.orderBy(sortExpression(scope, item, ROOT), nullsSmallest(item.direction));
   // The primary key breaks ties, so pages never overlap or skip rows.
   rows = rows.orderBy(sql.ref(`${ROOT}.id`), 'asc');
   const { limit, offset } = window(query);
   rows = rows.limit(limit).offset(offset);
 
   const count = query.pagination.withCount
-    ? db
-        .selectFrom(`${table} as ${ROOT}`)
-        .select(sql<number>`count(*)`.as('count'))
-        .where(where)
-        .compile()
+    ? db.selectFrom(`${table} as ${ROOT}`).select(sql<number>`count(*)`.as('count')).where(where).compile()
     : undefined;
   return { rows: rows.compile(), count };
 }
 
-export function window(query: FindQuery): { limit: number; offset: number } {
-  const p = query.pagination;
-  return p.mode === 'page'
-    ? { limit: p.pageSize, offset: (p.page - 1) * p.pageSize }
-    : { limit: p.limit, offset: p.start };
+/**
+ * NULLs sort as the smallest value on every database (SQLite's rule; PostgreSQL's default is the
+ * opposite), so the same query returns the same order on both.
+ */
+export function nullsSmallest(direction: 'asc' | 'desc'): OrderByModifiersCallbackExpression {
+  return direction === 'asc' ? (ob) => ob.asc().nullsFirst() : (ob) => ob.desc().nullsLast();
 }
 
-function whereClause(
-  database: Database,
-  query: FindQuery,
-  extra?: { documentId?: string },
-): RawBuilder<SqlBool> {
-  const parts: RawBuilder<SqlBool>[] = [statusCondition(query.status, ROOT)];
-  if (extra?.documentId !== undefined)
-    parts.push(sql<SqlBool>`${sql.ref(`${ROOT}.document_id`)} = ${extra.documentId}`);
-  if (query.filters) parts.push(compileFilter(database, query.filters, ROOT));
+export function window(query: FindQuery): { limit: number; offset: number } {
+  const p = query.pagination;
+  return p.mode === 'page' ? { limit: p.pageSize, offset: (p.page - 1) * p.pageSize } : { limit: p.limit, offset: p.start };
+}
+
+function whereClause(scope: SqlScope, query: FindQuery, extra?: { documentId?: string }): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [statusCondition(scope.status, ROOT)];
+  if (extra?.documentId !== undefined) parts.push(sql<SqlBool>`${sql.ref(`${ROOT}.document_id`)} = ${extra.documentId}`);
+  if (query.filters) parts.push(compileFilter(scope, query.filters, ROOT));
+  return conjunction(parts);
+}
+
+export function conjunction(parts: readonly RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
+  if (parts.length === 0) return TRUE;
   return parts.length === 1 ? parts[0] : sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
@@ -71,25 +84,89 @@ export function statusCondition(status: Status, alias: string): RawBuilder<SqlBo
     : sql<SqlBool>`${sql.ref(`${alias}.published_at`)} is null`;
 }
 
-export function compileFilter(database: Database, node: FilterNode, alias: string): RawBuilder<SqlBool> {
+/**
+ * Which rows of a related model a request sees: for a content type, its version of the request's status
+ * (or its published rows when it has no draft & publish); components have no status.
+ */
+export function visibleRows(model: Model, status: Status, alias: string): RawBuilder<SqlBool> | undefined {
+  if (model.modelType === 'component') return undefined;
+  return statusCondition(model.draftAndPublish ? status : 'published', alias);
+}
+
+export function compileFilter(scope: SqlScope, node: FilterNode, alias: string): RawBuilder<SqlBool> {
   switch (node.kind) {
     case 'and':
       return sql<SqlBool>`(${sql.join(
-        node.children.map((c) => compileFilter(database, c, alias)),
+        node.children.map((c) => compileFilter(scope, c, alias)),
         sql` and `,
       )})`;
     case 'or':
       return sql<SqlBool>`(${sql.join(
-        node.children.map((c) => compileFilter(database, c, alias)),
+        node.children.map((c) => compileFilter(scope, c, alias)),
         sql` or `,
       )})`;
     case 'not':
-      return sql<SqlBool>`not (${compileFilter(database, node.child, alias)})`;
+      return sql<SqlBool>`not (${compileFilter(scope, node.child, alias)})`;
     case 'condition':
-      return compileCondition(database, node.field, node.operator, node.value, alias);
-    case 'related':
-      throw new Error('related filters are compiled by the relations layer');
+      return compileCondition(scope.database, node.field, node.operator, node.value, alias);
+    case 'related': {
+      const inner = scope.alias('r');
+      const related = relatedRows(scope, node.link, alias, inner);
+      const child = node.child ? sql<SqlBool>` and ${compileFilter(scope, node.child, inner)}` : sql``;
+      const exists = sql<SqlBool>`exists (select 1 from ${related.from} where ${related.where}${child})`;
+      return node.exists ? exists : sql<SqlBool>`not ${exists}`;
+    }
   }
+}
+
+/**
+ * FROM and WHERE of a correlated subquery reading, as `inner`, the rows linked to the row `outer`:
+ * through the link table of a relation (either side), or the component rows pointing back at it.
+ */
+export function relatedRows(
+  scope: SqlScope,
+  link: RelatedLink,
+  outer: string,
+  inner: string,
+): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool>; order: Expression<unknown> } {
+  const model = linkedModel(link);
+  const visible = visibleRows(model, scope.status, inner);
+  const onVisible = visible ? sql` and ${visible}` : sql``;
+  if (link.kind === 'component') {
+    const where = conjunction([
+      sql<SqlBool>`${sql.ref(`${inner}.parent_id`)} = ${sql.ref(`${outer}.id`)}`,
+      sql<SqlBool>`${sql.ref(`${inner}.parent_type`)} = ${link.parentUid}`,
+      sql<SqlBool>`${sql.ref(`${inner}.field`)} = ${link.field}`,
+    ]);
+    return { from: sql`${sql.table(model.tableName)} as ${sql.id(inner)}`, where, order: sql.ref(`${inner}.ord`) };
+  }
+  const { storage, side } = link.view;
+  const l = `${inner}_l`;
+  if (side === 'owner') {
+    return {
+      from: sql`${sql.table(storage.table)} as ${sql.id(l)} join ${sql.table(model.tableName)} as ${sql.id(inner)} on ${sql.ref(`${inner}.document_id`)} = ${sql.ref(`${l}.target_document_id`)}${onVisible}`,
+      where: sql<SqlBool>`${sql.ref(`${l}.source_id`)} = ${sql.ref(`${outer}.id`)}`,
+      order: sql.ref(`${l}.source_ord`),
+    };
+  }
+  return {
+    from: sql`${sql.table(storage.table)} as ${sql.id(l)} join ${sql.table(model.tableName)} as ${sql.id(inner)} on ${sql.ref(`${inner}.id`)} = ${sql.ref(`${l}.source_id`)}${onVisible}`,
+    where: sql<SqlBool>`${sql.ref(`${l}.target_document_id`)} = ${sql.ref(`${outer}.document_id`)}`,
+    order: sql.ref(`${l}.target_ord`),
+  };
+}
+
+/** The value a sort item orders by: a column, or the first related row's column through relations. */
+export function sortExpression(scope: SqlScope, item: Pick<SortItem, 'steps' | 'field'>, alias: string): Expression<unknown> {
+  return pathValue(scope, item.steps, item.field, alias);
+}
+
+function pathValue(scope: SqlScope, steps: readonly RelatedLink[], field: ScalarAttribute, alias: string): Expression<unknown> {
+  if (steps.length === 0) return sql.ref(`${alias}.${field.column}`);
+  const inner = scope.alias('s');
+  const related = relatedRows(scope, steps[0], alias, inner);
+  const value = pathValue(scope, steps.slice(1), field, inner);
+  return sql`(select ${value} from ${related.from} where ${related.where} order by ${related.order}, ${sql.ref(`${inner}.id`)} limit 1)`;
 }
 
 function compileCondition(

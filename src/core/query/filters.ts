@@ -1,9 +1,11 @@
 import { ValidationError, invalidKey } from '../errors.js';
 import { STRING_TYPES } from '../schema/attribute-types.js';
 import type { Model, ScalarAttribute } from '../schema/model.js';
+import type { Schema } from '../schema/registry.js';
 import { Invalid, castScalar, parseBoolean } from '../values.js';
+import { resolveLink } from './links.js';
 import { asList, isPlainObject } from './raw.js';
-import { COMPARISON_OPERATORS, type ComparisonOperator, type FilterNode } from './types.js';
+import { COMPARISON_OPERATORS, linkedModel, type ComparisonOperator, type FilterNode, type RelatedLink } from './types.js';
 
 const MAX_FILTER_NODES = 500;
 
@@ -20,112 +22,118 @@ const SUBSTRING_OPERATORS = new Set<ComparisonOperator>([
 const CASE_INSENSITIVE = new Set<ComparisonOperator>(['$eqi', '$nei']);
 const ORDERING = new Set<ComparisonOperator>(['$lt', '$lte', '$gt', '$gte']);
 
-interface WalkState {
+interface Walk {
+  readonly schema: Schema;
   nodes: number;
 }
 
 /**
  * Validates Strapi `filters` against a model and returns a typed tree (or undefined when empty).
- * Every key is checked before anything runs: unknown, private and password attributes, unknown or
- * wrongly cased operators, and values of the wrong shape are a 400 naming the key.
+ * Every key is checked before anything runs: unknown, private and password attributes, dynamic zones,
+ * unknown or wrongly cased operators, and values of the wrong shape are a 400 naming the key.
+ * Relations and components are walked into (`filters[author][name][$eq]=…`).
  */
-export function parseFilters(model: Model, raw: unknown): FilterNode | undefined {
+export function parseFilters(schema: Schema, model: Model, raw: unknown): FilterNode | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  return parseGroup(model, raw, { nodes: 0 }, 'filters');
+  return parseGroup({ schema, nodes: 0 }, model, raw, []);
 }
 
-function parseGroup(model: Model, raw: unknown, state: WalkState, path: string): FilterNode | undefined {
+function count(walk: Walk): void {
+  if (++walk.nodes > MAX_FILTER_NODES) {
+    throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, { source: 'query', param: 'filters' });
+  }
+}
+
+function keyError(key: string, path: readonly string[]): ValidationError {
+  return invalidKey(key, { source: 'query', param: 'filters', path: path.length ? [...path, key].join('.') : undefined });
+}
+
+function parseGroup(walk: Walk, model: Model, raw: unknown, path: readonly string[]): FilterNode | undefined {
   const list = asList(raw);
-  if (list) return and(list.map((item, i) => parseGroup(model, item, state, `${path}[${i}]`)));
-  if (!isPlainObject(raw))
-    throw new ValidationError(`Invalid filters: ${path} must be an object`, {
-      path,
+  if (list) return and(list.map((item) => parseGroup(walk, model, item, path)));
+  if (!isPlainObject(raw)) {
+    throw new ValidationError(`Invalid filters${path.length ? ` at ${path.join('.')}` : ''}: expected an object`, {
       source: 'query',
       param: 'filters',
     });
+  }
   const children: (FilterNode | undefined)[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    if (++state.nodes > MAX_FILTER_NODES)
-      throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, {
-        source: 'query',
-        param: 'filters',
-      });
+    count(walk);
     if (key === '$and' || key === '$or') {
       const items = asList(value);
-      if (!items)
-        throw new ValidationError(`Invalid filters: ${key} expects an array`, {
-          key,
-          source: 'query',
-          param: 'filters',
-        });
-      const parts = items.map((item, i) => parseGroup(model, item, state, `${path}.${key}[${i}]`));
+      if (!items) throw new ValidationError(`Invalid filters: ${key} expects an array`, { key, source: 'query', param: 'filters' });
+      const parts = items.map((item) => parseGroup(walk, model, item, path));
       children.push(key === '$and' ? and(parts) : or(parts));
     } else if (key === '$not') {
-      const child = parseGroup(model, value, state, `${path}.$not`);
+      const child = parseGroup(walk, model, value, path);
       children.push(child && { kind: 'not', child });
     } else {
-      children.push(parseAttributeFilter(model, key, value, state, path));
+      children.push(parseAttribute(walk, model, key, value, path));
     }
   }
   return and(children);
 }
 
-function parseAttributeFilter(
-  model: Model,
-  key: string,
-  value: unknown,
-  state: WalkState,
-  path: string,
-): FilterNode | undefined {
+function parseAttribute(walk: Walk, model: Model, key: string, value: unknown, path: readonly string[]): FilterNode | undefined {
   const field = model.fields.get(key);
-  if (!field || field.private || field.type === 'password') {
-    throw invalidKey(key, { source: 'query', param: 'filters', path: pathOf(path, key) });
+  if (field) {
+    if (field.private || field.type === 'password') throw keyError(key, path);
+    return parseFieldCondition(walk, field, value, [...path, key]);
   }
-  return parseFieldCondition(field, value, state, pathOf(path, key));
+  const attribute = model.attributes.get(key);
+  if (!attribute || attribute.private) throw keyError(key, path);
+  const link = resolveLink(walk.schema, model, attribute);
+  // Dynamic zones cannot be filtered into (Strapi refuses too); media and morph relations are not followed.
+  if (link === undefined || link === 'unavailable') throw keyError(key, path);
+  return parseRelated(walk, link, value, [...path, key]);
 }
 
-function pathOf(path: string, key: string): string | undefined {
-  return path === 'filters' ? undefined : `${path.replace(/^filters\.?/, '')}.${key}`.replace(/^\./, '');
+/** Under a relation or component: the related model's filters, plus `$null`/`$notNull` on the link itself. */
+function parseRelated(walk: Walk, link: RelatedLink, value: unknown, path: readonly string[]): FilterNode | undefined {
+  const related = linkedModel(link);
+  if (value === null) return { kind: 'related', link, exists: false };
+  if (!isPlainObject(value) && !Array.isArray(value)) {
+    // A bare value names the related document: by documentId, or by id when numeric (Strapi v4 habit).
+    const id = related.fields.get(typeof value === 'string' && !/^\d+$/.test(value) && related.fields.has('documentId') ? 'documentId' : 'id')!;
+    return { kind: 'related', link, exists: true, child: parseFieldCondition(walk, id, value, [...path, id.name]) };
+  }
+  const rest: Record<string, unknown> = {};
+  const children: (FilterNode | undefined)[] = [];
+  for (const [key, operand] of Object.entries(isPlainObject(value) ? value : { $and: value })) {
+    if (key === '$null' || key === '$notNull') {
+      const flag = parseBoolean(operand);
+      if (flag instanceof Invalid) throw new ValidationError(`Invalid value for ${path.join('.')}.${key}: expected ${flag.expected}`, { key, source: 'query', param: 'filters' });
+      const exists = key === '$null' ? !flag : flag;
+      children.push({ kind: 'related', link, exists });
+    } else {
+      rest[key] = operand;
+    }
+  }
+  const child = Object.keys(rest).length ? parseGroup(walk, related, rest, path) : undefined;
+  if (child) children.push({ kind: 'related', link, exists: true, child });
+  return and(children);
 }
 
-function parseFieldCondition(
-  field: ScalarAttribute,
-  value: unknown,
-  state: WalkState,
-  path: string | undefined,
-): FilterNode | undefined {
+function parseFieldCondition(walk: Walk, field: ScalarAttribute, value: unknown, path: readonly string[]): FilterNode | undefined {
   if (value === null) return condition(field, '$null', true);
-  const list = Array.isArray(value) ? value : undefined;
-  if (list) return condition(field, '$in', castList(field, '$in', list));
+  if (Array.isArray(value)) return condition(field, '$in', castList(field, '$in', value));
   if (!isPlainObject(value)) return condition(field, '$eq', cast(field, '$eq', value));
   const children: (FilterNode | undefined)[] = [];
   for (const [operator, operand] of Object.entries(value)) {
-    if (++state.nodes > MAX_FILTER_NODES)
-      throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, {
-        source: 'query',
-        param: 'filters',
-      });
+    count(walk);
     if (operator === '$not') {
-      const child = parseFieldCondition(field, operand, state, path);
+      const child = parseFieldCondition(walk, field, operand, path);
       children.push(child && { kind: 'not', child });
     } else if (operator === '$and' || operator === '$or') {
       const items = asList(operand);
-      if (!items)
-        throw new ValidationError(`Invalid filters: ${operator} expects an array`, {
-          key: operator,
-          source: 'query',
-          param: 'filters',
-        });
-      const parts = items.map((item) => parseFieldCondition(field, item, state, path));
+      if (!items) throw new ValidationError(`Invalid filters: ${operator} expects an array`, { key: operator, source: 'query', param: 'filters' });
+      const parts = items.map((item) => parseFieldCondition(walk, field, item, path));
       children.push(operator === '$and' ? and(parts) : or(parts));
     } else if (COMPARISON_OPERATORS.has(operator)) {
       children.push(parseOperator(field, operator as ComparisonOperator, operand));
     } else {
-      throw invalidKey(operator, {
-        source: 'query',
-        param: 'filters',
-        path: path ? `${path}.${operator}` : `${field.name}.${operator}`,
-      });
+      throw invalidKey(operator, { source: 'query', param: 'filters', path: [...path, operator].join('.') });
     }
   }
   return and(children);
@@ -156,42 +164,32 @@ function parseOperator(field: ScalarAttribute, operator: ComparisonOperator, ope
   }
   if (SUBSTRING_OPERATORS.has(operator) || CASE_INSENSITIVE.has(operator)) {
     if (!STRING_TYPES.has(field.type)) {
-      throw new ValidationError(
-        `Operator ${operator} only applies to text attributes; ${field.name} is ${field.type}`,
-        {
-          key: operator,
-          source: 'query',
-          param: 'filters',
-        },
-      );
-    }
-    if (typeof operand !== 'string' && typeof operand !== 'number')
-      throw badValue(field, operator, 'a string');
-    return condition(field, operator, String(operand));
-  }
-  if (ORDERING.has(operator) && (field.storage === 'json' || field.storage === 'boolean')) {
-    throw new ValidationError(
-      `Operator ${operator} does not apply to ${field.type} attributes (${field.name})`,
-      {
+      throw new ValidationError(`Operator ${operator} only applies to text attributes; ${field.name} is ${field.type}`, {
         key: operator,
         source: 'query',
         param: 'filters',
-      },
-    );
+      });
+    }
+    if (typeof operand !== 'string' && typeof operand !== 'number') throw badValue(field, operator, 'a string');
+    return condition(field, operator, String(operand));
+  }
+  if (ORDERING.has(operator) && (field.storage === 'json' || field.storage === 'boolean')) {
+    throw new ValidationError(`Operator ${operator} does not apply to ${field.type} attributes (${field.name})`, {
+      key: operator,
+      source: 'query',
+      param: 'filters',
+    });
   }
   return condition(field, operator, cast(field, operator, operand));
 }
 
 function cast(field: ScalarAttribute, operator: string, value: unknown): unknown {
   if (field.storage === 'json') {
-    throw new ValidationError(
-      `Attribute ${field.name} (${field.type}) can only be filtered with $null and $notNull`,
-      {
-        key: field.name,
-        source: 'query',
-        param: 'filters',
-      },
-    );
+    throw new ValidationError(`Attribute ${field.name} (${field.type}) can only be filtered with $null and $notNull`, {
+      key: field.name,
+      source: 'query',
+      param: 'filters',
+    });
   }
   if (isPlainObject(value) || Array.isArray(value)) throw badValue(field, operator, 'a single value');
   const result = castScalar(field.type, value);
@@ -231,11 +229,9 @@ function or(nodes: readonly (FilterNode | undefined)[]): FilterNode | undefined 
 /** `_q`: a case-insensitive substring search over the searchable text attributes. */
 export function searchFilter(model: Model, raw: unknown): FilterNode | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw !== 'string')
-    throw new ValidationError('Invalid _q parameter: expected a string', { source: 'query', param: '_q' });
+  if (typeof raw !== 'string') throw new ValidationError('Invalid _q parameter: expected a string', { source: 'query', param: '_q' });
   const fields = [...model.fields.values()].filter((f) => f.searchable);
   // A type with nothing searchable matches nothing rather than everything.
-  if (fields.length === 0)
-    return { kind: 'condition', field: model.fields.get('id')!, operator: '$null', value: true };
+  if (fields.length === 0) return { kind: 'condition', field: model.fields.get('id')!, operator: '$null', value: true };
   return or(fields.map((field) => condition(field, '$containsi', raw)));
 }

@@ -1,8 +1,10 @@
 import { ValidationError } from '../errors.js';
 import type { ContentType } from '../schema/model.js';
+import type { Schema } from '../schema/registry.js';
 import { and, parseFilters, searchFilter } from './filters.js';
 import { parseFields } from './fields.js';
 import { parsePagination } from './pagination.js';
+import { parsePopulate } from './populate.js';
 import { isPlainObject } from './raw.js';
 import { parseSort } from './sort.js';
 import { parseStatus } from './status.js';
@@ -12,35 +14,32 @@ import type { ApiLimits, FindQuery } from './types.js';
  * Strapi query parameters (as `qs` parses them) → a validated FindQuery. Unknown top-level keys are
  * ignored, as Strapi does (the SDK sends `locale` to every type).
  */
-export function parseFindQuery(type: ContentType, raw: unknown, limits: ApiLimits): FindQuery {
+export function parseFindQuery(schema: Schema, type: ContentType, raw: unknown, limits: ApiLimits): FindQuery {
   const params = isPlainObject(raw) ? raw : {};
   return {
     type,
     status: parseStatus(type, params.status),
-    filters: and([parseFilters(type, params.filters), searchFilter(type, params._q)]),
-    sort: parseSort(type, params.sort),
+    filters: and([parseFilters(schema, type, params.filters), searchFilter(type, params._q)]),
+    sort: parseSort(schema, type, params.sort),
     fields: parseFields(type, params.fields),
+    populate: parsePopulate(schema, type, params.populate),
     pagination: parsePagination(params.pagination, limits),
   };
 }
 
-/** The parameters findOne, create and update accept: fields (and filters/status for reads). */
-export function parseSingleQuery(type: ContentType, raw: unknown): FindQuery {
+/** The parameters findOne, create and update accept: fields, populate (and filters/status for reads). */
+export function parseSingleQuery(schema: Schema, type: ContentType, raw: unknown): FindQuery {
   const params = isPlainObject(raw) ? raw : {};
-  if (
-    params.filters !== undefined &&
-    !isPlainObject(params.filters) &&
-    !Array.isArray(params.filters) &&
-    params.filters !== ''
-  ) {
+  if (params.filters !== undefined && !isPlainObject(params.filters) && !Array.isArray(params.filters) && params.filters !== '') {
     throw new ValidationError('Invalid filters: expected an object', { source: 'query', param: 'filters' });
   }
   return {
     type,
     status: parseStatus(type, params.status),
-    filters: parseFilters(type, params.filters),
-    sort: parseSort(type, params.sort),
+    filters: parseFilters(schema, type, params.filters),
+    sort: parseSort(schema, type, params.sort),
     fields: parseFields(type, params.fields),
+    populate: parsePopulate(schema, type, params.populate),
     pagination: { mode: 'offset', start: 0, limit: 1, withCount: false },
   };
 }

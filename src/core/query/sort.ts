@@ -1,7 +1,9 @@
 import { ValidationError, invalidKey } from '../errors.js';
 import type { Model } from '../schema/model.js';
+import type { Schema } from '../schema/registry.js';
+import { resolveLink } from './links.js';
 import { asList, isPlainObject } from './raw.js';
-import type { SortItem } from './types.js';
+import { linkedModel, type RelatedLink, type SortItem } from './types.js';
 
 const MAX_SORT_ITEMS = 20;
 
@@ -9,10 +11,10 @@ const MAX_SORT_ITEMS = 20;
  * Strapi `sort` in all its forms: `title`, `title:desc`, `title:asc,createdAt:desc`, arrays of those,
  * `{ title: 'desc' }`, arrays of objects, and nested objects for relation paths.
  */
-export function parseSort(model: Model, raw: unknown): SortItem[] {
+export function parseSort(schema: Schema, model: Model, raw: unknown): SortItem[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const items: SortItem[] = [];
-  collect(model, raw, [], items);
+  collect(schema, model, raw, [], items);
   if (items.length > MAX_SORT_ITEMS)
     throw new ValidationError(`Too many sort keys (at most ${MAX_SORT_ITEMS})`, {
       source: 'query',
@@ -21,7 +23,7 @@ export function parseSort(model: Model, raw: unknown): SortItem[] {
   return items;
 }
 
-function collect(model: Model, raw: unknown, prefix: string[], out: SortItem[]): void {
+function collect(schema: Schema, model: Model, raw: unknown, prefix: string[], out: SortItem[]): void {
   if (typeof raw === 'string') {
     for (const part of raw.split(',')) {
       const trimmed = part.trim();
@@ -29,21 +31,21 @@ function collect(model: Model, raw: unknown, prefix: string[], out: SortItem[]):
       const colon = trimmed.lastIndexOf(':');
       const path = colon === -1 ? trimmed : trimmed.slice(0, colon);
       const order = colon === -1 ? 'asc' : trimmed.slice(colon + 1);
-      out.push(resolve(model, [...prefix, ...path.split('.')], order));
+      out.push(resolve(schema, model, [...prefix, ...path.split('.')], order));
     }
     return;
   }
   const list = asList(raw);
   if (list) {
-    for (const item of list) collect(model, item, prefix, out);
+    for (const item of list) collect(schema, model, item, prefix, out);
     return;
   }
   if (isPlainObject(raw)) {
     for (const [key, value] of Object.entries(raw)) {
       if (typeof value === 'string' && !value.includes(',') && !value.includes(':') && isDirection(value)) {
-        out.push(resolve(model, [...prefix, key], value));
+        out.push(resolve(schema, model, [...prefix, key], value));
       } else if (isPlainObject(value)) {
-        collect(model, value, [...prefix, key], out);
+        collect(schema, model, value, [...prefix, key], out);
       } else {
         throw new ValidationError(
           `Invalid sort parameter at ${[...prefix, key].join('.')}: expected asc or desc`,
@@ -67,18 +69,22 @@ function isDirection(value: string): boolean {
   return lower === 'asc' || lower === 'desc';
 }
 
-function resolve(model: Model, path: string[], order: string): SortItem {
+/** Walks a dotted path through relations and components down to a scalar; anything else is Invalid key. */
+function resolve(schema: Schema, root: Model, path: string[], order: string): SortItem {
   if (!isDirection(order)) {
-    throw new ValidationError('Invalid order. order can only be one of asc|desc|ASC|DESC', {
-      source: 'query',
-      param: 'sort',
-    });
+    throw new ValidationError('Invalid order. order can only be one of asc|desc|ASC|DESC', { source: 'query', param: 'sort' });
   }
   const direction = order.toLowerCase() as 'asc' | 'desc';
-  const [name, ...rest] = path;
-  const field = model.fields.get(name);
-  if (!field || field.private || field.type === 'password' || rest.length > 0) {
-    throw invalidKey(path.join('.'), { source: 'query', param: 'sort' });
+  const steps: RelatedLink[] = [];
+  let model = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const attribute = model.attributes.get(path[i]);
+    const link = attribute && !attribute.private ? resolveLink(schema, model, attribute) : undefined;
+    if (!link || link === 'unavailable') throw invalidKey(path.join('.'), { source: 'query', param: 'sort' });
+    steps.push(link);
+    model = linkedModel(link);
   }
-  return { path: [name], field, direction };
+  const field = model.fields.get(path[path.length - 1]);
+  if (!field || field.private || field.type === 'password') throw invalidKey(path.join('.'), { source: 'query', param: 'sort' });
+  return { path, steps, field, direction };
 }

@@ -10,6 +10,8 @@ import { enableDraftAndPublish, disableDraftAndPublish } from './data-migrations
 export interface SchemaStep {
   readonly description: string;
   readonly destructive: boolean;
+  /** Creates a table that references another one (ordering hint). */
+  readonly dependent?: boolean;
   apply(trx: Executor, dialect: SqlDialect): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] 
       additions.push({
         description: `create table ${next.name} for ${label(next.uid)}`,
         destructive: false,
+        dependent: next.dependent,
         apply: (trx, dialect) => ddl.createTable(trx, dialect, next),
       });
       continue;
@@ -52,15 +55,22 @@ export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] 
       diffTable(previous, next, label(next.uid), removals, additions);
     }
   }
-  for (const [key, previous] of before) {
+  // Link tables reference the tables they link: drop them first.
+  const dropOrder = [...before].sort(([, a], [, b]) => Number(b.dependent) - Number(a.dependent));
+  for (const [key, previous] of dropOrder) {
     if (after.has(key)) continue;
+    const relation = previous.dependent ? previous.columnAttributes.get('target_document_id') : undefined;
     tableDrops.push({
-      description: `drop table ${previous.name}: ${label(previous.uid)} is no longer defined (its data would be deleted)`,
+      description: relation
+        ? `drop table ${previous.name}: relation "${relation}" of ${label(previous.uid)} was removed or retargeted (its links would be deleted)`
+        : `drop table ${previous.name}: ${label(previous.uid)} is no longer defined (its data would be deleted)`,
       destructive: true,
       apply: (trx) => ddl.dropTable(trx, previous.name),
     });
   }
   if (from) dataSteps.push(...draftAndPublishSteps(from, to));
+  // New tables that reference others are created after them.
+  additions.sort((a, b) => Number(a.dependent ?? false) - Number(b.dependent ?? false));
   return [...renames, ...removals, ...additions, ...dataSteps, ...tableDrops];
 }
 

@@ -1,4 +1,5 @@
 import { SchemaError } from './errors.js';
+import { checkRelationPairs } from './relations.js';
 import type { Component, ContentType, Model } from './model.js';
 
 /**
@@ -20,6 +21,7 @@ export class Schema {
     this.components = new Map([...components].map((component) => [component.uid, component]));
     for (const type of this.contentTypes.values()) this.#indexRoutes(type);
     this.#checkReferences();
+    checkRelationPairs(this);
   }
 
   #indexRoutes(type: ContentType): void {

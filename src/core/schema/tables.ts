@@ -2,6 +2,7 @@ import type { ColumnSpec, IndexSpec, TableSpec } from '../../db/ddl.js';
 import type { Model, ScalarAttribute } from './model.js';
 import { identifier } from './naming.js';
 import type { Schema } from './registry.js';
+import { ownedRelations, type RelationStorage } from './relations.js';
 
 /**
  * A table the schema needs, with what the diff must know to explain a change: a stable key (so a
@@ -12,12 +13,15 @@ export interface PlannedTable extends TableSpec {
   readonly key: string;
   readonly uid: string;
   readonly columnAttributes: ReadonlyMap<string, string>;
+  /** Tables that reference others are dropped before them. */
+  readonly dependent: boolean;
 }
 
 /** Every table a schema needs, derived from it alone. Deterministic: the diff compares two of these. */
 export function plannedTables(schema: Schema): PlannedTable[] {
   const tables: PlannedTable[] = [];
   for (const model of schema.models()) tables.push(mainTable(model));
+  for (const relation of ownedRelations(schema)) tables.push(linkTable(relation));
   return tables;
 }
 
@@ -36,23 +40,53 @@ function mainTable(model: Model): PlannedTable {
     indexes.push({ name: identifier(t, 'published_at_idx'), columns: ['published_at'] });
     indexes.push({ name: identifier(t, 'created_at_idx'), columns: ['created_at'] });
     indexes.push({ name: identifier(t, 'updated_at_idx'), columns: ['updated_at'] });
+  } else {
+    // A component row belongs to one row of its parent (a content-type row or another component row):
+    // the parent's model uid and id, the attribute holding it, and its position in that attribute.
+    columns.push({ name: 'parent_type', storage: 'text', notNull: true });
+    columns.push({ name: 'parent_id', storage: 'integer', notNull: true });
+    columns.push({ name: 'field', storage: 'text', notNull: true });
+    columns.push({ name: 'ord', storage: 'integer', notNull: true });
+    indexes.push({ name: identifier(t, 'parent_idx'), columns: ['parent_id', 'parent_type', 'field'] });
   }
   for (const attribute of model.attributes.values()) {
     if (attribute.kind !== 'scalar') continue;
     columns.push({ name: attribute.column, storage: attribute.storage });
     columnAttributes.set(attribute.column, attribute.name);
-    if (attribute.unique) indexes.push(...uniqueIndexes(t, attribute, isDocument));
+    if (attribute.unique && isDocument) indexes.push(...uniqueIndexes(t, attribute));
   }
-  return { key: `${model.uid}#main`, uid: model.uid, name: t, columns, indexes, columnAttributes };
+  return { key: `${model.uid}#main`, uid: model.uid, name: t, columns, indexes, columnAttributes, dependent: false };
+}
+
+function linkTable(relation: RelationStorage): PlannedTable {
+  const t = relation.table;
+  return {
+    // The target is part of the key: retargeting a relation drops its links (destructive), it never
+    // leaves them pointing at documents of another type.
+    key: `${relation.owner.uid}#lnk:${relation.ownerAttribute.name}->${relation.target.uid}`,
+    uid: relation.owner.uid,
+    name: t,
+    columns: [
+      { name: 'source_id', storage: 'integer', notNull: true, references: { table: relation.owner.tableName, onDelete: 'cascade' } },
+      { name: 'target_document_id', storage: 'text', notNull: true },
+      // Positions in the owner's list and in the target's inverse list.
+      { name: 'source_ord', storage: 'integer', notNull: true },
+      { name: 'target_ord', storage: 'integer', notNull: true },
+    ],
+    indexes: [
+      { name: identifier(t, 'source_uq'), columns: ['source_id', 'target_document_id'], unique: true },
+      { name: identifier(t, 'target_idx'), columns: ['target_document_id'] },
+    ],
+    columnAttributes: new Map([['target_document_id', relation.ownerAttribute.name]]),
+    dependent: true,
+  };
 }
 
 /**
  * `unique` holds among documents of the same status: a document's draft and published rows share
  * values, so one partial index per status enforces it without ever comparing the two.
  */
-function uniqueIndexes(table: string, attribute: ScalarAttribute, isDocument: boolean): IndexSpec[] {
-  if (!isDocument)
-    return [{ name: identifier(table, attribute.column, 'uq'), columns: [attribute.column], unique: true }];
+function uniqueIndexes(table: string, attribute: ScalarAttribute): IndexSpec[] {
   return [
     {
       name: identifier(table, attribute.column, 'uq_draft'),

@@ -83,6 +83,14 @@ export function createPostgresDialect(options: { icu: boolean }): SqlDialect {
       return sql<SqlBool>`${expr} like ${pattern} escape '\\'`;
     },
 
+    inList(expr, values, kind) {
+      return sql<SqlBool>`${expr} = any(cast(${sql.val(values)} as ${sql.raw(kind === 'integer' ? 'integer[]' : 'text[]')}))`;
+    },
+
+    listParam(values) {
+      return values;
+    },
+
     async lockSchema(trx: Executor) {
       await sql`select pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`.execute(trx);
     },

@@ -1,5 +1,5 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { MatchMode, SqlDialect } from '../dialect.js';
+import { LIST_PLACEHOLDER, type MatchMode, type SqlDialect } from '../dialect.js';
 import type { Storage } from '../types.js';
 
 /** Name of the SQL function registered on every SQLite connection; see connect.ts. */
@@ -78,6 +78,15 @@ export const sqliteDialect: SqlDialect = {
     const pattern =
       mode === 'contains' ? `*${escaped}*` : mode === 'startsWith' ? `${escaped}*` : `*${escaped}`;
     return sql<SqlBool>`${expr} glob ${pattern}`;
+  },
+
+  inList(expr, values) {
+    const param = values === LIST_PLACEHOLDER ? LIST_PLACEHOLDER : JSON.stringify(values);
+    return sql<SqlBool>`${expr} in (select value from json_each(${sql.val(param)}))`;
+  },
+
+  listParam(values) {
+    return JSON.stringify(values);
   },
 
   async lockSchema() {

@@ -1,0 +1,228 @@
+import { sql, type CompiledQuery, type RawBuilder, type SqlBool } from 'kysely';
+import { LIST_PLACEHOLDER, bindList } from '../../db/dialect.js';
+import type { Database } from '../../db/types.js';
+import type { CoreContext } from '../context.js';
+import { SqlScope, compileFilter, conjunction, nullsSmallest, sortExpression, visibleRows } from '../query/compile.js';
+import type { PopulateNode, RelatedLink, Status, SubQuery } from '../query/types.js';
+import type { Component } from '../schema/model.js';
+import { rowSerializer, type Document, type RowSerializer } from './serialize.js';
+
+/**
+ * Population runs one query per populated attribute (one per component type for a dynamic zone), for
+ * all parent rows at once: the parents' keys are bound as a single list parameter. The number of
+ * queries therefore depends on the populate tree, never on the number of documents. Plans are compiled
+ * once per query shape and cached with the read plan.
+ */
+export interface PopulatePlan {
+  readonly nodes: readonly NodePlan[];
+}
+
+type NodePlan =
+  | {
+      readonly kind: 'link';
+      readonly name: string;
+      readonly toMany: boolean;
+      readonly count: boolean;
+      /** Parent rows are matched on their id, or on their documentId (inverse side of a relation). */
+      readonly parentKey: 'id' | 'documentId';
+      readonly query: CompiledQuery;
+      readonly serialize: RowSerializer;
+      readonly children: PopulatePlan;
+    }
+  | {
+      readonly kind: 'dynamiczone';
+      readonly name: string;
+      readonly parts: readonly { uid: string; query: CompiledQuery; serialize: RowSerializer; children: PopulatePlan }[];
+    }
+  | { readonly kind: 'unavailable'; readonly name: string; readonly toMany: boolean };
+
+const KEY = '__key';
+const ORD = '__ord';
+const COUNT = '__count';
+const R = 'r';
+
+export function compilePopulate(database: Database, nodes: readonly PopulateNode[], status: Status): PopulatePlan {
+  return { nodes: nodes.map((node) => compileNode(database, node, status)) };
+}
+
+function compileNode(database: Database, node: PopulateNode, status: Status): NodePlan {
+  if (node.kind === 'unavailable') return node;
+  if (node.kind === 'dynamiczone') {
+    const parts = [...node.components].map(([uid, query]) => {
+      const component = query.model as Component;
+      const link: RelatedLink = { kind: 'component', field: node.name, component, parentUid: node.parentUid };
+      return { uid, ...compileLinkQuery(database, link, query, status, false) };
+    });
+    return { kind: 'dynamiczone', name: node.name, parts };
+  }
+  const compiled = compileLinkQuery(database, node.link, node.query, status, node.count);
+  return {
+    kind: 'link',
+    name: node.name,
+    toMany: node.toMany,
+    count: node.count,
+    parentKey: node.link.kind === 'relation' && node.link.view.side === 'inverse' ? 'documentId' : 'id',
+    ...compiled,
+  };
+}
+
+function compileLinkQuery(
+  database: Database,
+  link: RelatedLink,
+  query: SubQuery,
+  status: Status,
+  count: boolean,
+): { query: CompiledQuery; serialize: RowSerializer; children: PopulatePlan } {
+  const { db, dialect } = database;
+  const scope = new SqlScope(database, status);
+  const source = linkSource(database, link, status);
+  const conditions = [source.where];
+  if (query.filters) conditions.push(compileFilter(scope, query.filters, R));
+  const where = conjunction(conditions);
+
+  if (count) {
+    const compiled = db
+      .selectFrom(source.from as never)
+      .select([sql`${source.key}`.as(KEY), sql<number>`count(*)`.as(COUNT)])
+      .where(where)
+      .groupBy(source.key as never)
+      .compile();
+    return { query: compiled, serialize: (row) => row, children: { nodes: [] } };
+  }
+
+  let builder = db
+    .selectFrom(source.from as never)
+    .select([sql`${source.key}`.as(KEY), sql`${source.ord}`.as(ORD), ...query.fields.map((f) => dialect.selectColumn(R, f.column, f.storage, f.name))])
+    .where(where)
+    .orderBy(source.key as never);
+  for (const item of query.sort) builder = builder.orderBy(sortExpression(scope, item, R), nullsSmallest(item.direction));
+  builder = builder.orderBy(source.ord as never).orderBy(sql.ref(`${R}.id`) as never);
+  return {
+    query: builder.compile(),
+    serialize: rowSerializer(dialect, query.fields),
+    children: compilePopulate(database, query.populate, status),
+  };
+}
+
+/** FROM, the key column matching parent rows, the position column and the condition selecting the parents' rows. */
+function linkSource(
+  database: Database,
+  link: RelatedLink,
+  status: Status,
+): { from: RawBuilder<unknown>; key: RawBuilder<unknown>; ord: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
+  const { dialect } = database;
+  if (link.kind === 'component') {
+    return {
+      from: sql`${sql.table(link.component.tableName)} as ${sql.id(R)}`,
+      key: sql`${sql.ref(`${R}.parent_id`)}`,
+      ord: sql`${sql.ref(`${R}.ord`)}`,
+      where: conjunction([
+        dialect.inList(sql.ref(`${R}.parent_id`), LIST_PLACEHOLDER, 'integer'),
+        sql<SqlBool>`${sql.ref(`${R}.parent_type`)} = ${link.parentUid}`,
+        sql<SqlBool>`${sql.ref(`${R}.field`)} = ${link.field}`,
+      ]),
+    };
+  }
+  const { storage, side, related } = link.view;
+  const visible = visibleRows(related, status, R);
+  const onVisible = visible ? sql` and ${visible}` : sql``;
+  if (side === 'owner') {
+    return {
+      from: sql`${sql.table(storage.table)} as l join ${sql.table(related.tableName)} as ${sql.id(R)} on ${sql.ref(`${R}.document_id`)} = ${sql.ref('l.target_document_id')}${onVisible}`,
+      key: sql`${sql.ref('l.source_id')}`,
+      ord: sql`${sql.ref('l.source_ord')}`,
+      where: dialect.inList(sql.ref('l.source_id'), LIST_PLACEHOLDER, 'integer'),
+    };
+  }
+  return {
+    from: sql`${sql.table(storage.table)} as l join ${sql.table(related.tableName)} as ${sql.id(R)} on ${sql.ref(`${R}.id`)} = ${sql.ref('l.source_id')}${onVisible}`,
+    key: sql`${sql.ref('l.target_document_id')}`,
+    ord: sql`${sql.ref('l.target_ord')}`,
+    where: dialect.inList(sql.ref('l.target_document_id'), LIST_PLACEHOLDER, 'text'),
+  };
+}
+
+/** Fills the populated attributes of `documents` in place. */
+export async function runPopulate(ctx: CoreContext, plan: PopulatePlan, documents: Document[]): Promise<void> {
+  if (documents.length === 0) return;
+  for (const node of plan.nodes) {
+    if (node.kind === 'unavailable') {
+      for (const doc of documents) doc[node.name] = node.toMany ? [] : null;
+    } else if (node.kind === 'link') {
+      await populateLink(ctx, node, documents);
+    } else {
+      await populateZone(ctx, node, documents);
+    }
+  }
+}
+
+async function fetch(ctx: CoreContext, query: CompiledQuery, keys: readonly (number | string)[]): Promise<Record<string, unknown>[]> {
+  const bound = bindList(query, ctx.database.dialect, keys);
+  return (await ctx.database.db.executeQuery(bound)).rows as Record<string, unknown>[];
+}
+
+function keysOf(documents: Document[], key: 'id' | 'documentId'): (number | string)[] {
+  return [...new Set(documents.map((doc) => doc[key] as number | string))];
+}
+
+function groupByKey(rows: Record<string, unknown>[]): Map<unknown, Record<string, unknown>[]> {
+  const groups = new Map<unknown, Record<string, unknown>[]>();
+  for (const row of rows) {
+    const key = row[KEY];
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(row);
+  }
+  return groups;
+}
+
+async function populateLink(ctx: CoreContext, node: Extract<NodePlan, { kind: 'link' }>, documents: Document[]): Promise<void> {
+  const rows = await fetch(ctx, node.query, keysOf(documents, node.parentKey));
+  // Keys come back as numbers or strings depending on the driver: compare them as strings.
+  const groups = new Map([...groupByKey(rows)].map(([key, group]) => [String(key), group]));
+  if (node.count) {
+    for (const doc of documents) {
+      const group = groups.get(String(doc[node.parentKey]));
+      doc[node.name] = { count: group ? Number(group[0][COUNT]) : 0 };
+    }
+    return;
+  }
+  const children: Document[] = [];
+  for (const doc of documents) {
+    const related = (groups.get(String(doc[node.parentKey])) ?? []).map((row) => {
+      delete row[KEY];
+      delete row[ORD];
+      return node.serialize(row);
+    });
+    children.push(...related);
+    doc[node.name] = node.toMany ? related : (related[0] ?? null);
+  }
+  await runPopulate(ctx, node.children, children);
+}
+
+async function populateZone(ctx: CoreContext, node: Extract<NodePlan, { kind: 'dynamiczone' }>, documents: Document[]): Promise<void> {
+  const keys = keysOf(documents, 'id');
+  const entries = new Map<string, { ord: number; uid: string; document: Document }[]>();
+  for (const part of node.parts) {
+    const rows = await fetch(ctx, part.query, keys);
+    const children: Document[] = [];
+    for (const row of rows) {
+      const parent = String(row[KEY]);
+      const ord = Number(row[ORD]);
+      delete row[KEY];
+      delete row[ORD];
+      const document = part.serialize(row);
+      children.push(document);
+      let list = entries.get(parent);
+      if (!list) entries.set(parent, (list = []));
+      list.push({ ord, uid: part.uid, document });
+    }
+    await runPopulate(ctx, part.children, children);
+  }
+  for (const doc of documents) {
+    const list = entries.get(String(doc.id)) ?? [];
+    list.sort((a, b) => a.ord - b.ord);
+    // Entries carry their component uid first, as Strapi returns them.
+    doc[node.name] = list.map((item) => ({ __component: item.uid, ...item.document }));
+  }
+}

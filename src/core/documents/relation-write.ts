@@ -1,0 +1,214 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/types.js';
+import { ValidationError, validationErrors, type FieldError } from '../errors.js';
+import type { RelationStorage } from '../schema/relations.js';
+import type { Schema } from '../schema/registry.js';
+import type { ContentType } from '../schema/model.js';
+import { ownedRelations } from '../schema/relations.js';
+import type { Position, RelationChange, RelationRef } from './relation-input.js';
+
+/**
+ * Applying relation writes. Links join an owner row to a target document (see schema/relations.ts);
+ * each list is rewritten whole with fresh positions, which keeps ordering exact and the code simple
+ * (relation lists are short compared with the cost of a round trip).
+ */
+
+interface LinkRow {
+  source_id: number;
+  target_document_id: string;
+  source_ord: number;
+  target_ord: number;
+}
+
+/** documentIds for the references of a change, checking that every referenced document exists. */
+async function resolveRefs(trx: Executor, target: ContentType, refs: readonly RelationRef[]): Promise<Map<RelationRef, string>> {
+  const ids = [...new Set(refs.filter((r) => r.id !== undefined).map((r) => r.id!))];
+  const documentIds = [...new Set(refs.filter((r) => r.documentId !== undefined).map((r) => r.documentId!))];
+  const byId = new Map<number, string>();
+  const known = new Set<string>();
+  if (ids.length) {
+    const rows = await trx.selectFrom(target.tableName).select(['id', 'document_id']).where('id', 'in', ids).execute();
+    for (const row of rows) byId.set(Number(row.id), row.document_id as string);
+  }
+  if (documentIds.length) {
+    const rows = await trx.selectFrom(target.tableName).select('document_id').distinct().where('document_id', 'in', documentIds).execute();
+    for (const row of rows) known.add(row.document_id as string);
+  }
+  const resolved = new Map<RelationRef, string>();
+  const errors: FieldError[] = [];
+  for (const ref of refs) {
+    const documentId = ref.id !== undefined ? byId.get(ref.id) : known.has(ref.documentId!) ? ref.documentId! : undefined;
+    if (documentId === undefined) {
+      const label = ref.id !== undefined ? `id ${ref.id}` : `documentId "${ref.documentId}"`;
+      errors.push({ path: [...ref.path], message: `${ref.path.join('.')}: no ${target.uid} document with ${label}`, name: 'ValidationError' });
+    } else {
+      resolved.set(ref, documentId);
+    }
+  }
+  if (errors.length) throw validationErrors(errors);
+  return resolved;
+}
+
+function allRefs(change: RelationChange): RelationRef[] {
+  const refs = [...(change.set ?? []), ...change.connect, ...change.disconnect];
+  for (const ref of change.connect) {
+    const position = ref.position as { before?: RelationRef; after?: RelationRef } | undefined;
+    if (position?.before) refs.push(position.before);
+    if (position?.after) refs.push(position.after);
+  }
+  return refs;
+}
+
+/** The new ordered list of document ids after a change. */
+function nextList(current: readonly string[], change: RelationChange, resolved: Map<RelationRef, string>): string[] {
+  if (change.set) return [...new Set(change.set.map((ref) => resolved.get(ref)!))];
+  let list = [...current];
+  const removed = new Set(change.disconnect.map((ref) => resolved.get(ref)!));
+  list = list.filter((id) => !removed.has(id));
+  for (const ref of change.connect) {
+    const id = resolved.get(ref)!;
+    list = list.filter((existing) => existing !== id);
+    place(list, id, ref.position, resolved, ref);
+  }
+  return list;
+}
+
+function place(list: string[], id: string, position: Position | undefined, resolved: Map<RelationRef, string>, ref: RelationRef): void {
+  if (!position || 'end' in position) return void list.push(id);
+  if ('start' in position) return void list.unshift(id);
+  const anchorRef = 'before' in position ? position.before : position.after;
+  const anchor = resolved.get(anchorRef)!;
+  const index = list.indexOf(anchor);
+  if (index === -1) {
+    throw new ValidationError(`${ref.path.join('.')}: cannot place it ${'before' in position ? 'before' : 'after'} "${anchor}", which is not in the relation`, {
+      errors: [{ path: [...ref.path, 'position'], message: 'position refers to a document that is not connected', name: 'ValidationError' }],
+    });
+  }
+  list.splice('before' in position ? index : index + 1, 0, id);
+}
+
+/** Owner side: rewrites the links of one owner row. */
+export async function writeOwnerLinks(trx: Executor, sourceId: number, change: RelationChange): Promise<void> {
+  const { storage } = change.view;
+  const table = storage.table;
+  const current = (await trx.selectFrom(table).selectAll().where('source_id', '=', sourceId).orderBy('source_ord').execute()) as LinkRow[];
+  const resolved = await resolveRefs(trx, storage.target, allRefs(change));
+  let list = nextList(
+    current.map((row) => row.target_document_id),
+    change,
+    resolved,
+  );
+  if (storage.ownerToOne) list = list.slice(-1);
+  const kept = new Map(current.map((row) => [row.target_document_id, row.target_ord]));
+
+  await trx.deleteFrom(table).where('source_id', '=', sourceId).execute();
+  if (storage.targetToOne && list.length) await releaseTargets(trx, storage, sourceId, list);
+  for (const [index, targetDocumentId] of list.entries()) {
+    const targetOrd = kept.get(targetDocumentId) ?? (await nextTargetOrd(trx, table, targetDocumentId));
+    await trx.insertInto(table).values({ source_id: sourceId, target_document_id: targetDocumentId, source_ord: index, target_ord: targetOrd }).execute();
+  }
+}
+
+async function nextTargetOrd(trx: Executor, table: string, targetDocumentId: string): Promise<number> {
+  const row = await trx
+    .selectFrom(table)
+    .select(sql<number>`coalesce(max(target_ord), -1) + 1`.as('next'))
+    .where('target_document_id', '=', targetDocumentId)
+    .executeTakeFirst();
+  return Number(row?.next ?? 0);
+}
+
+/**
+ * oneToOne / oneToMany: a target document belongs to one owner row per status. Linking it here unlinks
+ * it from the other rows of the same status (for component owners, from every other row).
+ */
+async function releaseTargets(trx: Executor, storage: RelationStorage, sourceId: number, targets: readonly string[]): Promise<void> {
+  const owner = storage.owner;
+  let query = trx.deleteFrom(storage.table).where('target_document_id', 'in', targets).where('source_id', '<>', sourceId);
+  if (owner.modelType === 'contentType') {
+    const self = await trx.selectFrom(owner.tableName).select('published_at').where('id', '=', sourceId).executeTakeFirst();
+    const isDraft = self?.published_at === null || self?.published_at === undefined;
+    query = query.where('source_id', 'in', trx.selectFrom(owner.tableName).select('id').where('published_at', isDraft ? 'is' : 'is not', null),
+    );
+  }
+  await query.execute();
+}
+
+/**
+ * Inverse side (a `mappedBy` attribute written on document `documentId`): changes the owner documents'
+ * links to it, in both their draft and published rows, since the link belongs to the pair of documents.
+ */
+export async function writeInverseLinks(trx: Executor, documentId: string, change: RelationChange): Promise<void> {
+  const { storage } = change.view;
+  const owner = storage.owner as ContentType;
+  const table = storage.table;
+  const current = (await trx
+    .selectFrom(`${table} as l`)
+    .innerJoin(`${owner.tableName} as o`, 'o.id', 'l.source_id')
+    .select(['o.document_id as document_id'])
+    .select(sql<number>`min(l.target_ord)`.as('ord'))
+    .where('l.target_document_id', '=', documentId)
+    .groupBy('o.document_id')
+    .orderBy('ord')
+    .execute()) as { document_id: string; ord: number }[];
+  const resolved = await resolveRefs(trx, owner, allRefs(change));
+  let list = nextList(
+    current.map((row) => row.document_id),
+    change,
+    resolved,
+  );
+  if (storage.targetToOne) list = list.slice(-1);
+  const wanted = new Set(list);
+
+  const removed = current.map((row) => row.document_id).filter((id) => !wanted.has(id));
+  if (removed.length) {
+    await trx
+      .deleteFrom(table)
+      .where('target_document_id', '=', documentId)
+      .where('source_id', 'in', trx.selectFrom(owner.tableName).select('id').where('document_id', 'in', removed))
+      .execute();
+  }
+  if (storage.targetToOne) {
+    // The target may have only one owner: any other owner's links to it go.
+    await trx.deleteFrom(table).where('target_document_id', '=', documentId).where('source_id', 'not in', trx.selectFrom(owner.tableName).select('id').where('document_id', 'in', list.length ? list : ['']),
+    ).execute();
+  }
+  for (const [index, ownerDocumentId] of list.entries()) {
+    const rows = await trx.selectFrom(owner.tableName).select('id').where('document_id', '=', ownerDocumentId).execute();
+    for (const row of rows) {
+      const sourceId = Number(row.id);
+      const existing = await trx.selectFrom(table).select('source_ord').where('source_id', '=', sourceId).where('target_document_id', '=', documentId).executeTakeFirst();
+      if (existing) {
+        await trx.updateTable(table).set({ target_ord: index }).where('source_id', '=', sourceId).where('target_document_id', '=', documentId).execute();
+        continue;
+      }
+      // The owner side may be to-one (article.author): connecting replaces the owner row's link.
+      if (storage.ownerToOne) await trx.deleteFrom(table).where('source_id', '=', sourceId).execute();
+      const next = await trx.selectFrom(table).select(sql<number>`coalesce(max(source_ord), -1) + 1`.as('next')).where('source_id', '=', sourceId).executeTakeFirst();
+      await trx.insertInto(table).values({ source_id: sourceId, target_document_id: documentId, source_ord: Number(next?.next ?? 0), target_ord: index }).execute();
+    }
+  }
+}
+
+/** Copies every owned link of row `fromId` to row `toId` (publishing copies the draft's relations). */
+export async function copyOwnedLinks(trx: Executor, schema: Schema, ownerUid: string, fromId: number, toId: number): Promise<void> {
+  for (const storage of ownedRelations(schema)) {
+    if (storage.owner.uid !== ownerUid) continue;
+    const table = sql.table(storage.table);
+    if (storage.targetToOne && storage.owner.modelType === 'contentType') {
+      // The published copy takes its targets from other published rows (one owner per status).
+      await sql`delete from ${table} where target_document_id in (select target_document_id from ${table} where source_id = ${fromId})
+        and source_id in (select id from ${sql.table(storage.owner.tableName)} where published_at is not null and id <> ${toId})`.execute(trx);
+    }
+    await sql`insert into ${table} (source_id, target_document_id, source_ord, target_ord)
+      select cast(${toId} as integer), target_document_id, source_ord, target_ord from ${table} where source_id = ${fromId}`.execute(trx);
+  }
+}
+
+/** Removes links that point at a document being deleted, in every table that can hold them. */
+export async function deleteInboundLinks(trx: Executor, schema: Schema, type: ContentType, documentId: string): Promise<void> {
+  for (const storage of ownedRelations(schema)) {
+    if (storage.target.uid !== type.uid) continue;
+    await trx.deleteFrom(storage.table).where('target_document_id', '=', documentId).execute();
+  }
+}

@@ -1,0 +1,176 @@
+import { ValidationError, invalidKey } from '../errors.js';
+import type { Attribute, DynamicZoneAttribute, Model } from '../schema/model.js';
+import type { Schema } from '../schema/registry.js';
+import { Invalid, parseBoolean } from '../values.js';
+import { defaultFields, parseFields } from './fields.js';
+import { parseFilters } from './filters.js';
+import { isToMany, resolveLink } from './links.js';
+import { asList, isPlainObject } from './raw.js';
+import { parseSort } from './sort.js';
+import { linkedModel, type PopulateNode, type SubQuery } from './types.js';
+
+const MAX_POPULATE_NODES = 100;
+const LINK_KEYS = new Set(['populate', 'fields', 'filters', 'sort', 'count']);
+const ZONE_KEYS = new Set(['on', 'populate']);
+const FRAGMENT_KEYS = new Set(['populate', 'fields', 'filters', 'sort']);
+
+interface Walk {
+  readonly schema: Schema;
+  nodes: number;
+}
+
+/**
+ * Strapi `populate` in every form (reference §3.5): `*`, `a,b`, dotted paths, arrays, the object form with
+ * nested populate/fields/filters/sort/count, and dynamic-zone `on` fragments. Returns the validated tree;
+ * scalars, unknown and private attributes are 400 `Invalid key`.
+ */
+export function parsePopulate(schema: Schema, model: Model, raw: unknown): PopulateNode[] {
+  if (raw === undefined || raw === null || raw === '') return [];
+  return build({ schema, nodes: 0 }, model, raw, []);
+}
+
+function build(walk: Walk, model: Model, raw: unknown, path: readonly string[]): PopulateNode[] {
+  const nodes: PopulateNode[] = [];
+  for (const [name, value] of entries(model, raw, path)) {
+    if (++walk.nodes > MAX_POPULATE_NODES) throw new ValidationError(`populate names too many attributes (at most ${MAX_POPULATE_NODES})`, { source: 'query', param: 'populate' });
+    const node = buildNode(walk, model, name, value, [...path, name]);
+    if (node) nodes.push(node);
+  }
+  return nodes;
+}
+
+/** Every accepted form, flattened to attribute → value (true, false or an object), merging repeats. */
+function entries(model: Model, raw: unknown, path: readonly string[]): Map<string, unknown> {
+  const result = new Map<string, unknown>();
+  const add = (name: string, value: unknown) => result.set(name, merge(result.get(name), value));
+  const addPath = (dotted: string) => {
+    const [head, ...rest] = dotted.trim().split('.');
+    if (!head) return;
+    add(head, rest.length ? { populate: rest.join('.') } : true);
+  };
+  if (typeof raw === 'string') {
+    if (raw.trim() === '*') {
+      for (const attribute of model.attributes.values()) if (populatable(attribute)) add(attribute.name, true);
+    } else {
+      raw.split(',').forEach(addPath);
+    }
+    return result;
+  }
+  const list = asList(raw);
+  if (list) {
+    for (const item of list) for (const [name, value] of entries(model, item, path)) add(name, value);
+    return result;
+  }
+  if (isPlainObject(raw)) {
+    for (const [name, value] of Object.entries(raw)) add(name, value);
+    return result;
+  }
+  throw new ValidationError(`Invalid populate parameter${path.length ? ` at ${path.join('.')}` : ''}: expected a string, an array or an object`, {
+    source: 'query',
+    param: 'populate',
+  });
+}
+
+function populatable(attribute: Attribute): boolean {
+  return attribute.kind !== 'scalar' && !attribute.private;
+}
+
+function merge(a: unknown, b: unknown): unknown {
+  if (a === undefined || a === true || a === 'true' || a === '*') return isPlainObject(b) || a === undefined ? b : a;
+  if (b === true || b === 'true' || b === '*') return a;
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const populate = [a.populate, b.populate].filter((p) => p !== undefined);
+    return { ...a, ...b, ...(populate.length ? { populate: populate.length === 1 ? populate[0] : populate } : {}) };
+  }
+  return b;
+}
+
+function enabled(value: unknown): boolean | 'object' {
+  if (value === true || value === 'true' || value === '*') return true;
+  if (value === false || value === 'false') return false;
+  if (isPlainObject(value)) return 'object';
+  throw new ValidationError(`Invalid populate value: expected true, false, "*" or an object`, { source: 'query', param: 'populate' });
+}
+
+function buildNode(walk: Walk, model: Model, name: string, value: unknown, path: readonly string[]): PopulateNode | undefined {
+  const attribute = model.attributes.get(name);
+  if (!attribute || !populatable(attribute)) throw invalidKey(name, { source: 'query', param: 'populate', path: path.length > 1 ? path.join('.') : undefined });
+  const mode = enabled(value);
+  if (mode === false) return undefined;
+  const options = mode === 'object' ? (value as Record<string, unknown>) : {};
+  if (attribute.kind === 'dynamiczone') return buildZone(walk, model, attribute, options, path);
+  if (options.on !== undefined) throw new ValidationError(`Using fragments is not permitted to populate ${name}`, { key: 'on', source: 'query', param: 'populate' });
+  const link = resolveLink(walk.schema, model, attribute);
+  if (link === 'unavailable' || link === undefined) return { kind: 'unavailable', name, toMany: isToMany(attribute) };
+  for (const key of Object.keys(options)) {
+    if (!LINK_KEYS.has(key)) throw invalidKey(key, { source: 'query', param: 'populate', path: [...path, key].join('.') });
+  }
+  let count = false;
+  if (options.count !== undefined) {
+    const flag = parseBoolean(options.count);
+    if (flag instanceof Invalid) throw new ValidationError(`Invalid count value for populate ${path.join('.')}: expected a boolean`, { source: 'query', param: 'populate' });
+    if (flag && (link.kind !== 'relation' || !link.view.toMany)) {
+      throw new ValidationError(`populate ${path.join('.')}: count applies to to-many relations only`, { source: 'query', param: 'populate' });
+    }
+    count = flag;
+  }
+  return { kind: 'link', name, link, toMany: isToMany(attribute), count, query: subQuery(walk, linkedModel(link), options, path) };
+}
+
+function subQuery(walk: Walk, model: Model, options: Record<string, unknown>, path: readonly string[]): SubQuery {
+  return {
+    model,
+    fields: options.fields === undefined ? defaultFields(model) : parseFields(model, options.fields),
+    filters: parseFilters(walk.schema, model, options.filters),
+    sort: parseSort(walk.schema, model, options.sort),
+    populate: options.populate === undefined ? [] : build(walk, model, options.populate, path),
+  };
+}
+
+function buildZone(
+  walk: Walk,
+  model: Model,
+  attribute: DynamicZoneAttribute,
+  options: Record<string, unknown>,
+  path: readonly string[],
+): PopulateNode {
+  for (const key of Object.keys(options)) {
+    if (!ZONE_KEYS.has(key)) {
+      throw new ValidationError(`Invalid populate for dynamic zone ${attribute.name}: only "on" fragments are allowed (got ${key})`, {
+        key,
+        source: 'query',
+        param: 'populate',
+      });
+    }
+  }
+  if (options.populate !== undefined && options.populate !== '*' && options.populate !== true && options.populate !== 'true') {
+    throw new ValidationError(`Invalid populate for dynamic zone ${attribute.name}: use populate=* or "on" fragments`, {
+      key: 'populate',
+      source: 'query',
+      param: 'populate',
+    });
+  }
+  const deep = options.populate !== undefined;
+  const fragments = options.on === undefined ? {} : options.on;
+  if (!isPlainObject(fragments)) throw new ValidationError(`Invalid "on" for dynamic zone ${attribute.name}: expected an object keyed by component`, { source: 'query', param: 'populate' });
+  for (const uid of Object.keys(fragments)) {
+    if (!attribute.components.includes(uid)) throw invalidKey(uid, { source: 'query', param: 'populate', path: [...path, 'on', uid].join('.') });
+  }
+  const components = new Map<string, SubQuery>();
+  // Entries of every allowed component come back; fragments only say how to read their own component.
+  for (const uid of attribute.components) {
+    const component = walk.schema.components.get(uid)!;
+    const fragment = fragments[uid];
+    if (fragment === undefined) {
+      components.set(uid, subQuery(walk, component, deep ? { populate: '*' } : {}, [...path, uid]));
+      continue;
+    }
+    const mode = enabled(fragment);
+    const fragmentOptions = mode === 'object' ? (fragment as Record<string, unknown>) : {};
+    for (const key of Object.keys(fragmentOptions)) {
+      if (!FRAGMENT_KEYS.has(key)) throw invalidKey(key, { source: 'query', param: 'populate', path: [...path, 'on', uid, key].join('.') });
+    }
+    components.set(uid, subQuery(walk, component, fragmentOptions, [...path, uid]));
+  }
+  return { kind: 'dynamiczone', name: attribute.name, attribute, parentUid: model.uid, components };
+}

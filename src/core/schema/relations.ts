@@ -1,0 +1,117 @@
+import { SchemaError } from './errors.js';
+import type { Attribute, ContentType, Model, RelationAttribute, RelationKind } from './model.js';
+import { identifier, toSnakeCase } from './naming.js';
+import type { Schema } from './registry.js';
+
+/**
+ * How a relation is stored. Links live in one table per owning attribute (the side without `mappedBy`):
+ * each link joins an owner *row* (a draft or published row, or a component row) to a target *document*.
+ * Keying the target by document id means re-publishing the target never breaks links, and a read
+ * resolves each target to its row of the request's status (or its published row when the target has no
+ * draft & publish). Keying the source by row keeps a document's draft and published relations apart.
+ */
+export interface RelationStorage {
+  /** The model whose rows own the links, and the owning attribute. */
+  readonly owner: Model;
+  readonly ownerAttribute: RelationAttribute;
+  readonly table: string;
+  /** The content type the owner links to. */
+  readonly target: ContentType;
+  /** An owner row links to at most one target (oneToOne, manyToOne). */
+  readonly ownerToOne: boolean;
+  /** A target document is linked from at most one owner row of a status (oneToOne, oneToMany). */
+  readonly targetToOne: boolean;
+}
+
+/** A relation attribute seen from the model that declares it. */
+export interface RelationView {
+  readonly storage: RelationStorage;
+  /** `owner`: this model owns the links; `inverse`: a `mappedBy` attribute reading the owner's links backwards. */
+  readonly side: 'owner' | 'inverse';
+  readonly toMany: boolean;
+  /** The model whose documents this attribute yields. */
+  readonly related: Model;
+}
+
+const TO_MANY: ReadonlySet<RelationKind> = new Set(['oneToMany', 'manyToMany']);
+
+export function linkTableName(owner: Model, attribute: RelationAttribute): string {
+  return identifier(owner.tableName, toSnakeCase(attribute.name), 'lnk');
+}
+
+/**
+ * Resolves a relation attribute to its storage, or undefined when Quorum does not serve it (morph
+ * relations, targets provided by plugins that do not exist here).
+ */
+export function relationView(schema: Schema, model: Model, attribute: RelationAttribute): RelationView | undefined {
+  if (attribute.relation.startsWith('morph') || !attribute.target) return undefined;
+  const target = schema.contentTypes.get(attribute.target);
+  if (!target) return undefined;
+  const toMany = TO_MANY.has(attribute.relation);
+  if (attribute.mappedBy) {
+    const ownerAttribute = target.attributes.get(attribute.mappedBy);
+    if (!ownerAttribute || ownerAttribute.kind !== 'relation') return undefined;
+    return { storage: storageOf(schema, target, ownerAttribute)!, side: 'inverse', toMany, related: target };
+  }
+  return { storage: storageOf(schema, model, attribute)!, side: 'owner', toMany, related: target };
+}
+
+function storageOf(schema: Schema, owner: Model, attribute: RelationAttribute): RelationStorage | undefined {
+  const target = attribute.target ? schema.contentTypes.get(attribute.target) : undefined;
+  if (!target) return undefined;
+  return {
+    owner,
+    ownerAttribute: attribute,
+    table: linkTableName(owner, attribute),
+    target,
+    ownerToOne: attribute.relation === 'oneToOne' || attribute.relation === 'manyToOne',
+    targetToOne: attribute.relation === 'oneToOne' || attribute.relation === 'oneToMany',
+  };
+}
+
+/** Every owning relation attribute with storage, for DDL. */
+export function ownedRelations(schema: Schema): RelationStorage[] {
+  const result: RelationStorage[] = [];
+  for (const model of schema.models()) {
+    for (const attribute of model.attributes.values()) {
+      if (attribute.kind !== 'relation' || attribute.mappedBy || attribute.relation.startsWith('morph')) continue;
+      const storage = storageOf(schema, model, attribute);
+      if (storage) result.push(storage);
+    }
+  }
+  return result;
+}
+
+const MIRROR: Record<string, RelationKind[]> = {
+  oneToOne: ['oneToOne'],
+  oneToMany: ['manyToOne'],
+  manyToOne: ['oneToMany'],
+  manyToMany: ['manyToMany'],
+};
+
+/** Checks that two-way relations agree with each other (inversedBy ↔ mappedBy, mirrored kinds). */
+export function checkRelationPairs(schema: Schema): void {
+  for (const model of schema.models()) {
+    for (const attribute of model.attributes.values()) {
+      if (attribute.kind !== 'relation' || !attribute.target) continue;
+      const target = schema.contentTypes.get(attribute.target);
+      if (!target) continue;
+      const at = `${model.uid}: attribute "${attribute.name}"`;
+      const otherName = attribute.inversedBy ?? attribute.mappedBy;
+      if (!otherName) continue;
+      if (model.modelType === 'component') throw new SchemaError(`${at}: relations in components cannot be two-way`);
+      const other: Attribute | undefined = target.attributes.get(otherName);
+      if (!other || other.kind !== 'relation' || other.target !== model.uid) {
+        throw new SchemaError(`${at}: ${target.uid} has no relation "${otherName}" back to ${model.uid}`);
+      }
+      const expected = attribute.inversedBy ? other.mappedBy : other.inversedBy;
+      if (expected !== attribute.name) {
+        const key = attribute.inversedBy ? 'mappedBy' : 'inversedBy';
+        throw new SchemaError(`${at}: ${target.uid}.${otherName} must declare ${key}: "${attribute.name}"`);
+      }
+      if (attribute.inversedBy && !(MIRROR[attribute.relation] ?? []).includes(other.relation)) {
+        throw new SchemaError(`${at}: ${attribute.relation} is paired with ${other.relation} on ${target.uid}.${otherName}`);
+      }
+    }
+  }
+}
