@@ -91,7 +91,7 @@ export function invalidKey(
     | { source: 'body'; path?: string },
 ): ValidationError {
   const message = where.path ? `Invalid key ${key} at ${where.path}` : `Invalid key ${key}`;
-  return new ValidationError(message, { key, path: where.path ?? null, ...where });
+  return new ValidationError(message, { ...where, key, path: where.path ?? null });
 }
 
 /** One entry of a body-validation error, as Strapi's yup formatter reports it. */

@@ -17,8 +17,17 @@ export type Storage =
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Executor = Kysely<any>;
 
+/** One executed statement, as observed by query listeners (metrics, tests counting statements). */
+export interface QueryEvent {
+  readonly sql: string;
+  readonly durationMs: number;
+  readonly failed: boolean;
+}
+
 export interface Database {
   readonly kind: DatabaseKind;
+  /** Subscribes to every executed statement; returns the unsubscribe function. */
+  onQuery(listener: (event: QueryEvent) => void): () => void;
   readonly db: Executor;
   readonly dialect: SqlDialect;
   /** Runs `fn` in a transaction; on SQLite it takes the write lock at BEGIN so it cannot deadlock later. */

@@ -6,8 +6,10 @@ import { ConfigError } from '../config/index.js';
 
 /**
  * Loads a seed file into an empty database: `{ "<uid>": [ {...}, ... ] }` for collection types and
- * `{ "<uid>": {...} }` for single types, created through the same operations the API uses (so they are
- * validated and published). Runs only when every content table is empty, so restarts never duplicate.
+ * `{ "<uid>": {...} }` for single types, in file order, created through the same operations the API
+ * uses (so they are validated and published). An entry may name itself with `"__key": "ada"`; a later
+ * relation value `"@ada"` (alone or in an array, anywhere in the entry) becomes that document's
+ * documentId. Runs only when every content table is empty, so restarts never duplicate.
  */
 export async function seedIfEmpty(ctx: CoreContext, file: string): Promise<number> {
   if (!existsSync(file)) throw new ConfigError(`seed file ${file} does not exist`);
@@ -22,19 +24,36 @@ export async function seedIfEmpty(ctx: CoreContext, file: string): Promise<numbe
   } catch (err) {
     throw new ConfigError(`seed file ${file} is not valid JSON: ${(err as Error).message}`);
   }
+  const keys = new Map<string, string>();
+  const resolve = (value: unknown): unknown => {
+    if (typeof value === 'string' && value.startsWith('@')) {
+      const documentId = keys.get(value.slice(1));
+      if (!documentId) throw new ConfigError(`seed file ${file}: reference ${value} names no earlier "__key"`);
+      return documentId;
+    }
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    return value;
+  };
+  const prepare = (entry: unknown): { key?: string; data: unknown } => {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return { data: entry };
+    const { __key: key, ...data } = entry as Record<string, unknown>;
+    return { key: typeof key === 'string' ? key : undefined, data: resolve(data) };
+  };
+
   let created = 0;
   for (const [uid, entries] of Object.entries(seed)) {
     const type = schema.contentTypes.get(uid);
     if (!type) throw new ConfigError(`seed file ${file}: unknown content type ${uid}`);
-    if (type.kind === 'singleType') {
-      await upsertSingleDocument(ctx, type, { data: entries, params: {} });
-      created++;
-      continue;
-    }
-    if (!Array.isArray(entries))
-      throw new ConfigError(`seed file ${file}: ${uid} must be an array of documents`);
-    for (const data of entries) {
-      await createDocument(ctx, type, { data, params: {} });
+    const list = type.kind === 'singleType' ? [entries] : entries;
+    if (!Array.isArray(list)) throw new ConfigError(`seed file ${file}: ${uid} must be an array of documents`);
+    for (const entry of list) {
+      const { key, data } = prepare(entry);
+      const document =
+        type.kind === 'singleType'
+          ? await upsertSingleDocument(ctx, type, { data, params: {} })
+          : await createDocument(ctx, type, { data, params: {} });
+      if (key) keys.set(key, document.documentId as string);
       created++;
     }
   }

@@ -60,9 +60,17 @@ export async function deleteComponents(
 }
 
 /** Writes the component attributes of a row input under parent row `parentId` (replacing what was there). */
-export async function writeComponents(ctx: CoreContext, trx: Executor, schema: Schema, parent: Model, parentId: number, changes: readonly ComponentChange[]): Promise<void> {
+export async function writeComponents(
+  ctx: CoreContext,
+  trx: Executor,
+  schema: Schema,
+  parent: Model,
+  parentId: number,
+  changes: readonly ComponentChange[],
+  fresh = false,
+): Promise<void> {
   if (changes.length === 0) return;
-  await deleteComponents(trx, schema, parent, [parentId], new Set(changes.map((c) => c.field)));
+  if (!fresh) await deleteComponents(trx, schema, parent, [parentId], new Set(changes.map((c) => c.field)));
   for (const change of changes) {
     for (const [ord, entry] of change.entries.entries()) {
       const row = await trx
@@ -70,20 +78,39 @@ export async function writeComponents(ctx: CoreContext, trx: Executor, schema: S
         .values({ parent_type: parent.uid, parent_id: parentId, field: change.field, ord, ...toColumns(ctx, entry.values) })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await writeRowRelations(ctx, trx, schema, entry.component, Number(row.id), entry);
+      await writeRowRelations(ctx, trx, schema, entry.component, Number(row.id), entry, true);
     }
   }
 }
 
-/** Owner-side relations and components of one freshly written row. */
-export async function writeRowRelations(ctx: CoreContext, trx: Executor, schema: Schema, model: Model, rowId: number, input: RowInput): Promise<void> {
-  for (const change of input.relations) if (change.view.side === 'owner') await writeOwnerLinks(trx, rowId, change);
-  await writeComponents(ctx, trx, schema, model, rowId, input.components);
+/** Owner-side relations and components of one written row (`fresh`: created by this write, nothing to replace). */
+export async function writeRowRelations(
+  ctx: CoreContext,
+  trx: Executor,
+  schema: Schema,
+  model: Model,
+  rowId: number,
+  input: RowInput,
+  fresh = false,
+): Promise<void> {
+  for (const change of input.relations) if (change.view.side === 'owner') await writeOwnerLinks(trx, rowId, change, fresh);
+  await writeComponents(ctx, trx, schema, model, rowId, input.components, fresh);
 }
 
-/** Deep-copies the component trees (and their links) of row `fromId` to row `toId` of the same model. */
-export async function copyComponents(trx: Executor, schema: Schema, parent: Model, fromId: number, toId: number): Promise<void> {
+/**
+ * Deep-copies the component trees (and their links) of row `fromId` to row `toId` of the same model;
+ * `only` limits the copy to some attributes when the caller knows the others are empty.
+ */
+export async function copyComponents(
+  trx: Executor,
+  schema: Schema,
+  parent: Model,
+  fromId: number,
+  toId: number,
+  only?: ReadonlySet<string>,
+): Promise<void> {
   for (const { field, models } of componentFields(schema, parent)) {
+    if (only && !only.has(field)) continue;
     for (const component of models) {
       const rows = await trx
         .selectFrom(component.tableName)

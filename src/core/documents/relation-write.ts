@@ -87,11 +87,13 @@ function place(list: string[], id: string, position: Position | undefined, resol
   list.splice('before' in position ? index : index + 1, 0, id);
 }
 
-/** Owner side: rewrites the links of one owner row. */
-export async function writeOwnerLinks(trx: Executor, sourceId: number, change: RelationChange): Promise<void> {
+/** Owner side: rewrites the links of one owner row (`fresh`: a row created in this write, with no links yet). */
+export async function writeOwnerLinks(trx: Executor, sourceId: number, change: RelationChange, fresh = false): Promise<void> {
   const { storage } = change.view;
   const table = storage.table;
-  const current = (await trx.selectFrom(table).selectAll().where('source_id', '=', sourceId).orderBy('source_ord').execute()) as LinkRow[];
+  const current = fresh
+    ? []
+    : ((await trx.selectFrom(table).selectAll().where('source_id', '=', sourceId).orderBy('source_ord').execute()) as LinkRow[]);
   const resolved = await resolveRefs(trx, storage.target, allRefs(change));
   let list = nextList(
     current.map((row) => row.target_document_id),
@@ -101,7 +103,7 @@ export async function writeOwnerLinks(trx: Executor, sourceId: number, change: R
   if (storage.ownerToOne) list = list.slice(-1);
   const kept = new Map(current.map((row) => [row.target_document_id, row.target_ord]));
 
-  await trx.deleteFrom(table).where('source_id', '=', sourceId).execute();
+  if (current.length) await trx.deleteFrom(table).where('source_id', '=', sourceId).execute();
   if (storage.targetToOne && list.length) await releaseTargets(trx, storage, sourceId, list);
   for (const [index, targetDocumentId] of list.entries()) {
     const targetOrd = kept.get(targetDocumentId) ?? (await nextTargetOrd(trx, table, targetDocumentId));
@@ -190,10 +192,20 @@ export async function writeInverseLinks(trx: Executor, documentId: string, chang
   }
 }
 
-/** Copies every owned link of row `fromId` to row `toId` (publishing copies the draft's relations). */
-export async function copyOwnedLinks(trx: Executor, schema: Schema, ownerUid: string, fromId: number, toId: number): Promise<void> {
+/**
+ * Copies the owned links of row `fromId` to row `toId` (publishing copies the draft's relations); `only`
+ * limits the copy to some attributes when the caller knows the others have no links.
+ */
+export async function copyOwnedLinks(
+  trx: Executor,
+  schema: Schema,
+  ownerUid: string,
+  fromId: number,
+  toId: number,
+  only?: ReadonlySet<string>,
+): Promise<void> {
   for (const storage of ownedRelations(schema)) {
-    if (storage.owner.uid !== ownerUid) continue;
+    if (storage.owner.uid !== ownerUid || (only && !only.has(storage.ownerAttribute.name))) continue;
     const table = sql.table(storage.table);
     if (storage.targetToOne && storage.owner.modelType === 'contentType') {
       // The published copy takes its targets from other published rows (one owner per status).

@@ -74,6 +74,8 @@ export async function findFirstRow(
 /**
  * Publishing replaces the published row with a copy of the draft (so the published row gets a new id,
  * as in Strapi), with copies of the draft's relations and component trees. Returns the new row's id.
+ * `firstPublish` lists the relational attributes a just-created draft holds: there is no previous
+ * published row to remove, and only those attributes have anything to copy.
  */
 export async function publishDraft(
   ctx: CoreContext,
@@ -82,15 +84,18 @@ export async function publishDraft(
   draftId: number,
   documentId: string,
   now: string,
+  firstPublish?: ReadonlySet<string>,
 ): Promise<number> {
   const schema = ctx.schema();
-  const previous = await trx
-    .selectFrom(type.tableName)
-    .select('id')
-    .where('document_id', '=', documentId)
-    .where('published_at', 'is not', null)
-    .execute();
-  await deleteRows(trx, schema, type, previous.map((row) => Number(row.id)));
+  if (!firstPublish) {
+    const previous = await trx
+      .selectFrom(type.tableName)
+      .select('id')
+      .where('document_id', '=', documentId)
+      .where('published_at', 'is not', null)
+      .execute();
+    await deleteRows(trx, schema, type, previous.map((row) => Number(row.id)));
+  }
   const columns = ['document_id', 'created_at', 'updated_at', ...scalarColumns(type)].map((c) => sql.id(c));
   const table = sql.id(type.tableName);
   // The cast types the parameter: in a select list PostgreSQL would otherwise read it as text.
@@ -98,8 +103,8 @@ export async function publishDraft(
   const { rows } = await sql<{ id: number }>`insert into ${table} (${sql.join(columns)}, published_at)
     select ${sql.join(columns)}, ${publishedAt} from ${table} where id = ${draftId} returning id`.execute(trx);
   const publishedId = Number(rows[0].id);
-  await copyOwnedLinks(trx, schema, type.uid, draftId, publishedId);
-  await copyComponents(trx, schema, type, draftId, publishedId);
+  await copyOwnedLinks(trx, schema, type.uid, draftId, publishedId, firstPublish);
+  await copyComponents(trx, schema, type, draftId, publishedId, firstPublish);
   return publishedId;
 }
 

@@ -4,6 +4,8 @@ import {
   Invalid,
   UID_RE,
   isEmail,
+  isStorableJson,
+  isStorableText,
   parseBigInteger,
   parseBoolean,
   parseDate,
@@ -12,6 +14,8 @@ import {
   parseInteger,
   parseTime,
 } from '../values.js';
+
+const UNSTORABLE = 'must be valid Unicode text without NUL characters';
 
 /**
  * Validates one scalar value from a request body and returns its normalized form, or the message a
@@ -27,6 +31,7 @@ export function validateScalar(
 
   if (STRING_TYPES.has(type)) {
     if (typeof value !== 'string') return fail('must be a `string` type');
+    if (!isStorableText(value)) return fail(UNSTORABLE);
     const length = [...value].length;
     if (
       attribute.minLength !== undefined &&
@@ -37,7 +42,9 @@ export function validateScalar(
     }
     if (attribute.maxLength !== undefined && length > attribute.maxLength)
       return fail(`must be at most ${attribute.maxLength} characters`);
-    if (type === 'email' && value !== '' && !isEmail(value)) return fail('must be a valid email');
+    // Strapi's email validator refuses the empty string (`.email().min(1, '${path} cannot be empty')`).
+    if (type === 'email' && value === '') return fail('cannot be empty');
+    if (type === 'email' && !isEmail(value)) return fail('must be a valid email');
     if (type === 'uid' && !UID_RE.test(value)) return fail(`must match the following: "${UID_RE}"`);
     if (type === 'enumeration' && !attribute.enum!.includes(value))
       return fail(`must be one of the following values: ${attribute.enum!.join(', ')}`);
@@ -89,9 +96,9 @@ export function validateScalar(
       ) {
         return fail('must be an array of blocks, each an object with a "type"');
       }
-      return { value };
+      return isStorableJson(value) ? { value } : fail(UNSTORABLE);
     case 'json':
-      return { value };
+      return isStorableJson(value) ? { value } : fail(UNSTORABLE);
     default:
       return fail(`has an unsupported type ${type}`);
   }

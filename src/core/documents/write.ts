@@ -57,15 +57,24 @@ async function insertDocument(
   const status = type.draftAndPublish ? 'draft' : 'published';
   await checkUnique(ctx, trx, type, input.values, status, documentId);
   const rowId = await insertRow(trx, type.tableName, { ...base, published_at: type.draftAndPublish ? null : now });
-  await writeRelations(ctx, trx, type, rowId, documentId, input);
+  await writeRelations(ctx, trx, type, rowId, documentId, input, true);
   if (!type.draftAndPublish || !publish) return rowId;
   await checkUnique(ctx, trx, type, input.values, 'published', documentId);
-  return publishDraft(ctx, trx, type, rowId, documentId, now);
+  const written = new Set([...input.relations.map((change) => change.attribute.name), ...input.components.map((change) => change.field)]);
+  return publishDraft(ctx, trx, type, rowId, documentId, now, written);
 }
 
-async function writeRelations(ctx: CoreContext, trx: Executor, type: ContentType, rowId: number, documentId: string, input: WriteInput): Promise<void> {
+async function writeRelations(
+  ctx: CoreContext,
+  trx: Executor,
+  type: ContentType,
+  rowId: number,
+  documentId: string,
+  input: WriteInput,
+  fresh = false,
+): Promise<void> {
   const schema = ctx.schema();
-  await writeRowRelations(ctx, trx, schema, type, rowId, input);
+  await writeRowRelations(ctx, trx, schema, type, rowId, input, fresh);
   for (const change of input.relations) if (change.view.side === 'inverse') await writeInverseLinks(trx, documentId, change);
 }
 

@@ -116,6 +116,8 @@ function parseRelated(walk: Walk, link: RelatedLink, value: unknown, path: reado
 }
 
 function parseFieldCondition(walk: Walk, field: ScalarAttribute, value: unknown, path: readonly string[]): FilterNode | undefined {
+  // Empty conditions are dropped, as Strapi does (in-process callers and GraphQL can produce them).
+  if (value === undefined || isEmptyObject(value)) return undefined;
   if (value === null) return condition(field, '$null', true);
   if (Array.isArray(value)) return condition(field, '$in', castList(field, '$in', value));
   if (!isPlainObject(value)) return condition(field, '$eq', cast(field, '$eq', value));
@@ -126,12 +128,12 @@ function parseFieldCondition(walk: Walk, field: ScalarAttribute, value: unknown,
       const child = parseFieldCondition(walk, field, operand, path);
       children.push(child && { kind: 'not', child });
     } else if (operator === '$and' || operator === '$or') {
-      const items = asList(operand);
+      const items = asList(operand) ?? (isPlainObject(operand) ? [operand] : undefined);
       if (!items) throw new ValidationError(`Invalid filters: ${operator} expects an array`, { key: operator, source: 'query', param: 'filters' });
       const parts = items.map((item) => parseFieldCondition(walk, field, item, path));
       children.push(operator === '$and' ? and(parts) : or(parts));
     } else if (COMPARISON_OPERATORS.has(operator)) {
-      children.push(parseOperator(field, operator as ComparisonOperator, operand));
+      if (operand !== undefined && !isEmptyObject(operand)) children.push(parseOperator(field, operator as ComparisonOperator, operand));
     } else {
       throw invalidKey(operator, { source: 'query', param: 'filters', path: [...path, operator].join('.') });
     }
@@ -208,6 +210,10 @@ function badValue(field: ScalarAttribute, operator: string, expected: string): V
     source: 'query',
     param: 'filters',
   });
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return isPlainObject(value) && Object.keys(value).length === 0;
 }
 
 function condition(field: ScalarAttribute, operator: ComparisonOperator, value: unknown): FilterNode {

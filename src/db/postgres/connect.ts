@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { QueryEvents } from '../query-events.js';
 import type { Database, Executor } from '../types.js';
 import { createPostgresDialect } from './dialect.js';
 
@@ -41,7 +42,8 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
   // An idle client that loses its connection emits on the pool; without a listener that would crash.
   pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'idle PostgreSQL connection lost'));
 
-  const db: Executor = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const events = new QueryEvents();
+  const db: Executor = new Kysely({ dialect: new PostgresDialect({ pool }), log: events.log });
   let icu: boolean;
   try {
     const { rows } = await sql<{
@@ -61,6 +63,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
   return {
     kind: 'postgres',
     db,
+    onQuery: (listener) => events.subscribe(listener),
     dialect: createPostgresDialect({ icu }),
     transaction: (fn) => db.transaction().execute(fn),
     async ping() {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from 'kysely';
+import { QueryEvents } from '../query-events.js';
 import type { Database, Executor } from '../types.js';
 import { CachingSqliteDriver } from './driver.js';
 import { UNICODE_LOWER_FUNCTION, sqliteDialect } from './dialect.js';
@@ -18,7 +19,9 @@ export function connectSqlite(filePath: string): Database {
     typeof value === 'string' ? value.toLowerCase() : value,
   );
 
+  const events = new QueryEvents();
   const db: Executor = new Kysely({
+    log: events.log,
     dialect: {
       createAdapter: () => new SqliteAdapter(),
       createDriver: () => new CachingSqliteDriver(raw),
@@ -30,6 +33,7 @@ export function connectSqlite(filePath: string): Database {
   return {
     kind: 'sqlite',
     db,
+    onQuery: (listener) => events.subscribe(listener),
     dialect: sqliteDialect,
     transaction: (fn) => db.transaction().execute(fn),
     async ping() {
