@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { SchemaError } from '../core/schema/errors.js';
 import { ApplicationError } from '../core/errors.js';
+import { CommandError } from './errors.js';
 import { registerSchema } from './commands/schema.js';
 import { registerStart } from './commands/start.js';
 import { registerToken } from './commands/token.js';
@@ -25,7 +26,10 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     return;
   }
   const expected =
-    err instanceof ConfigError || err instanceof SchemaError || err instanceof ApplicationError;
+    err instanceof ConfigError ||
+    err instanceof SchemaError ||
+    err instanceof ApplicationError ||
+    err instanceof CommandError;
   process.stderr.write(
     `quorum: ${expected || !(err instanceof Error) ? String((err as Error).message ?? err) : err.stack}\n`,
   );

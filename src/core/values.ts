@@ -130,6 +130,34 @@ export function isEmail(value: string): boolean {
   return EMAIL_RE.test(value);
 }
 
+// NUL cannot be stored in PostgreSQL text or jsonb (SQLite would take it), and an unpaired surrogate
+// is not Unicode at all (each driver mangles it differently): refusing both keeps every database alike.
+const UNPAIRED_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a string can be stored and read back unchanged on every database. */
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && !UNPAIRED_SURROGATE_RE.test(value);
+}
+
+/** Whether every string (and object key) inside a JSON value is storable text; iterative, any depth. */
+export function isStorableJson(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (!isStorableText(value)) return false;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (!isStorableText(key)) return false;
+        stack.push(child);
+      }
+    }
+  }
+  return true;
+}
+
 /**
  * Casts a filter value (query strings carry strings; JSON callers may pass numbers or booleans) to the
  * attribute type's normalized form.
@@ -156,7 +184,9 @@ export function castScalar(type: ScalarType, value: unknown): unknown {
     case 'blocks':
       return value;
     default:
-      if (typeof value === 'string') return value;
+      // A filter value the database cannot even receive (NUL on PostgreSQL) is a 400, not a 500.
+      if (typeof value === 'string')
+        return isStorableText(value) ? value : new Invalid('text without NUL characters');
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       return new Invalid('a string');
   }

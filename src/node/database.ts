@@ -1,9 +1,20 @@
 import type { Logger } from 'pino';
 import type { QuorumConfig } from '../config/index.js';
 import { connectDatabase } from '../db/connect.js';
+import { applySystemMigrations } from '../db/system/apply.js';
 import type { Database } from '../db/types.js';
 import { loadSchemaFiles } from '../core/schema/load-files.js';
-import { syncSchema, type SyncOptions, type SyncResult } from '../core/schema/sync.js';
+import { loadStoredSchema } from '../core/schema/store.js';
+import { SchemaChangeRefusedError, syncSchema, type SyncOptions, type SyncResult } from '../core/schema/sync.js';
+
+export interface OpenOptions extends SyncOptions {
+  /**
+   * For commands that do not serve content (tokens): when the app directory holds destructive changes
+   * that need `schema apply --allow-destructive`, bring only Quorum's own tables up and go on with the
+   * schema the database has, instead of refusing to run.
+   */
+  tolerateRefusedChanges?: boolean;
+}
 
 /**
  * Opens the configured database and brings it up to date with the app directory (Quorum's own tables,
@@ -13,15 +24,25 @@ import { syncSchema, type SyncOptions, type SyncResult } from '../core/schema/sy
 export async function openDatabase(
   config: QuorumConfig,
   logger: Logger,
-  options: SyncOptions = {},
+  options: OpenOptions = {},
 ): Promise<{ database: Database; sync: SyncResult }> {
   const files = loadSchemaFiles(config.appDir);
   const database = await connectDatabase(config, logger);
   try {
-    const sync = await syncSchema(database, files, options);
-    for (const name of sync.systemMigrations) logger.info({ migration: name }, 'applied system migration');
-    if (!options.dryRun)
+    const sync = await syncSchema(database, files, options).catch(async (err: unknown) => {
+      if (!(err instanceof SchemaChangeRefusedError) || !options.tolerateRefusedChanges) throw err;
+      logger.warn({ pending: err.steps.map((step) => step.description) }, 'destructive schema changes are pending; content tables left as they are');
+      const systemMigrations = await database.transaction(async (trx) => {
+        await database.dialect.lockSchema(trx);
+        return applySystemMigrations(trx, database.dialect);
+      });
+      return { schema: await loadStoredSchema(database.db, database.dialect), steps: [], changed: false, systemMigrations };
+    });
+    // A dry run rolls everything back, system migrations included: nothing was applied.
+    if (!options.dryRun) {
+      for (const name of sync.systemMigrations) logger.info({ migration: name }, 'applied system migration');
       for (const step of sync.steps) logger.info({ step: step.description }, 'applied schema change');
+    }
     return { database, sync };
   } catch (err) {
     await database.close();

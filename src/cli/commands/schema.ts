@@ -18,13 +18,20 @@ export function registerSchema(program: Command): void {
     .option('--app <dir>', 'app directory (default: current directory)')
     .action(async (options: CommonOptions & { allowDestructive?: boolean; dryRun?: boolean }) => {
       const { config, logger } = commandContext(options);
+      const dryRun = options.dryRun === true;
+      const allowDestructive = options.allowDestructive === true;
       const { database, sync } = await openDatabase(config, logger, {
-        allowDestructive: options.allowDestructive === true,
-        dryRun: options.dryRun === true,
+        // A dry run changes nothing, so it shows the whole plan, destructive steps included.
+        allowDestructive: allowDestructive || dryRun,
+        dryRun,
       });
       await database.close();
       for (const step of sync.steps) output(`${step.destructive ? '! ' : ''}${step.description}`);
       if (sync.steps.length === 0) logger.info('schema is up to date');
+      else if (dryRun && !allowDestructive && sync.steps.some((step) => step.destructive))
+        logger.warn(
+          'steps marked "!" delete data: apply them with `quorum schema apply --allow-destructive`',
+        );
       logger.flush();
     });
 

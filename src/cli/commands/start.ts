@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { createNode } from '../../node/node.js';
-import { printDemoAccess } from '../../node/demo.js';
 import { commandContext, type CommonOptions } from '../context.js';
+import { CommandError } from '../errors.js';
 
 interface StartOptions extends CommonOptions {
   port?: string;
@@ -19,6 +18,11 @@ export function registerStart(program: Command): void {
       const port = options.port === undefined ? undefined : parsePort(options.port);
       const { config, logger } = commandContext(options, { port, host: options.host });
       const started = Date.now();
+      // Loaded here, not at the top: the HTTP stack is the heaviest import and only `start` needs it.
+      const [{ createNode }, { printDemoAccess }] = await Promise.all([
+        import('../../node/node.js'),
+        import('../../node/demo.js'),
+      ]);
       const node = await createNode(config, { logger });
       const url = await node.listen();
       logger.info({ url, ms: Date.now() - started, database: config.database.kind }, 'Quorum node ready');
@@ -49,6 +53,6 @@ export function registerStart(program: Command): void {
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be an integer between 0 and 65535`);
+    throw new CommandError(`--port must be an integer between 0 and 65535`);
   return port;
 }

@@ -3,11 +3,12 @@ import { ApiTokens, API_TOKEN_TYPES, type ApiTokenType } from '../../auth/api-to
 import { deriveKey, resolveSecret } from '../../config/index.js';
 import { openDatabase } from '../../node/database.js';
 import { commandContext, output, type CommonOptions } from '../context.js';
+import { CommandError } from '../errors.js';
 
 async function withTokens<T>(options: CommonOptions, fn: (tokens: ApiTokens) => Promise<T>): Promise<T> {
   const { config, logger } = commandContext(options);
   const secret = resolveSecret(config);
-  const { database } = await openDatabase(config, logger);
+  const { database } = await openDatabase(config, logger, { tolerateRefusedChanges: true });
   try {
     return await fn(new ApiTokens(database.db, deriveKey(secret, 'api-token-hmac'), { cacheTtlMs: 0 }));
   } finally {
@@ -40,13 +41,13 @@ export function registerToken(program: Command): void {
         },
       ) => {
         if (options.type !== 'read-only' && options.type !== 'full-access') {
-          throw new Error('--type must be read-only or full-access');
+          throw new CommandError('--type must be read-only or full-access');
         }
         let expiresAt: string | null = null;
         if (options.expiresInDays !== undefined) {
           const days = Number(options.expiresInDays);
           if (!Number.isInteger(days) || days < 1)
-            throw new Error('--expires-in-days must be a positive integer');
+            throw new CommandError('--expires-in-days must be a positive integer');
           expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
         }
         const name = options.name ?? `${options.type}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -91,7 +92,7 @@ export function registerToken(program: Command): void {
     .option('--app <dir>', 'app directory (default: current directory)')
     .action(async (options: CommonOptions & { name: string }) => {
       const revoked = await withTokens(options, (tokens) => tokens.revoke(options.name));
-      if (!revoked) throw new Error(`no API token named "${options.name}"`);
+      if (!revoked) throw new CommandError(`no API token named "${options.name}"`);
       output(options.name);
     });
 }

@@ -74,6 +74,7 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
   const values = new Map<ScalarAttribute, unknown>();
   const relations: RelationChange[] = [];
   const components: ComponentChange[] = [];
+  const invalid = new Set<string>();
   const isComponent = model.modelType === 'component';
   for (const [key, value] of Object.entries(data)) {
     if (isComponent ? key === 'id' || key === '__component' : IGNORED_KEYS.has(key)) continue;
@@ -89,8 +90,10 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
           break;
         }
         const result = validateScalar(attribute, value);
-        if ('message' in result) reader.errors.push(fieldError(at, result.message));
-        else values.set(attribute, result.value);
+        if ('message' in result) {
+          reader.errors.push(fieldError(at, result.message));
+          invalid.add(key);
+        } else values.set(attribute, result.value);
         break;
       }
       case 'relation': {
@@ -106,7 +109,7 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
           reader.errors.push(fieldError(at, `${at.join('.')} must be an array of ${component.uid} components`));
           break;
         }
-        checkCount(reader, at, list.length, attribute.min, attribute.max);
+        checkCount(reader, at, list.length, attribute.min, attribute.max, attribute.required);
         if (!attribute.repeatable && attribute.required && reader.publish && list.length === 0) {
           reader.errors.push(fieldError(at, `${key} must be a defined value`));
         }
@@ -119,7 +122,7 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
           reader.errors.push(fieldError(at, `${at.join('.')} must be an array of components`));
           break;
         }
-        checkCount(reader, at, list.length, attribute.min, attribute.max);
+        checkCount(reader, at, list.length, attribute.min, attribute.max, attribute.required);
         const entries: ComponentEntry[] = [];
         list.forEach((entry, i) => {
           const uid = isPlainObject(entry) ? entry.__component : undefined;
@@ -137,7 +140,7 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
     }
   }
   if (reader.mode === 'create' || isComponent) applyDefaults(model, values);
-  if (isComponent && reader.publish) requireValues(reader, model, values, path);
+  if (isComponent && reader.publish) requireValues(reader, model, values, path, invalid);
   return { values, relations, components };
 }
 
@@ -149,9 +152,12 @@ function readEntry(reader: Reader, component: Component, entry: unknown, path: P
   return { component, ...readRow(reader, component, entry, path) };
 }
 
-function checkCount(reader: Reader, path: Path, count: number, min: number | undefined, max: number | undefined): void {
+function checkCount(reader: Reader, path: Path, count: number, min: number | undefined, max: number | undefined, required: boolean): void {
   if (count > MAX_COMPONENT_ENTRIES) reader.errors.push(fieldError(path, `${path.join('.')} has too many entries (at most ${MAX_COMPONENT_ENTRIES})`));
-  if (min !== undefined && count < min && reader.publish) reader.errors.push(fieldError(path, `${path.join('.')} must have at least ${min} items`));
+  // As in Strapi, `min` binds an empty list only when the attribute is required.
+  if (min !== undefined && count < min && reader.publish && (required || count > 0)) {
+    reader.errors.push(fieldError(path, `${path.join('.')} must have at least ${min} items`));
+  }
   if (max !== undefined && count > max) reader.errors.push(fieldError(path, `${path.join('.')} must have at most ${max} items`));
 }
 
@@ -163,9 +169,10 @@ function applyDefaults(model: Model, values: Map<ScalarAttribute, unknown>): voi
   }
 }
 
-function requireValues(reader: Reader, model: Model, values: ReadonlyMap<ScalarAttribute, unknown>, path: Path): void {
+/** Required scalars of a component entry; attributes already reported as invalid are not reported twice. */
+function requireValues(reader: Reader, model: Model, values: ReadonlyMap<ScalarAttribute, unknown>, path: Path, invalid: ReadonlySet<string>): void {
   for (const attribute of model.attributes.values()) {
-    if (attribute.kind !== 'scalar' || !attribute.required) continue;
+    if (attribute.kind !== 'scalar' || !attribute.required || invalid.has(attribute.name)) continue;
     const value = values.get(attribute);
     if (value === null || value === undefined || value === '') {
       reader.errors.push(fieldError([...path, attribute.name], `${[...path, attribute.name].join('.')} must be a defined value`));

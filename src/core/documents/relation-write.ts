@@ -65,12 +65,39 @@ function nextList(current: readonly string[], change: RelationChange, resolved: 
   let list = [...current];
   const removed = new Set(change.disconnect.map((ref) => resolved.get(ref)!));
   list = list.filter((id) => !removed.has(id));
-  for (const ref of change.connect) {
+  for (const ref of connectOrder(change.connect, resolved)) {
     const id = resolved.get(ref)!;
     list = list.filter((existing) => existing !== id);
     place(list, id, ref.position, resolved, ref);
   }
   return list;
+}
+
+/**
+ * Connects are applied so that an item placed before/after another connected item comes after it,
+ * whatever the request's order (as Strapi orders them); otherwise request order is kept.
+ */
+function connectOrder(connect: readonly RelationRef[], resolved: Map<RelationRef, string>): RelationRef[] {
+  const pending = [...connect];
+  const ordered: RelationRef[] = [];
+  const placed = new Set<string>();
+  const anchorOf = (ref: RelationRef) => {
+    const position = ref.position as { before?: RelationRef; after?: RelationRef } | undefined;
+    const anchor = position?.before ?? position?.after;
+    return anchor ? resolved.get(anchor) : undefined;
+  };
+  const connected = new Set(connect.map((ref) => resolved.get(ref)!));
+  while (pending.length) {
+    const index = pending.findIndex((ref) => {
+      const anchor = anchorOf(ref);
+      return anchor === undefined || !connected.has(anchor) || placed.has(anchor);
+    });
+    // A cycle of anchors: fall back to request order and let place() report what it cannot do.
+    const [next] = pending.splice(index === -1 ? 0 : index, 1);
+    ordered.push(next);
+    placed.add(resolved.get(next)!);
+  }
+  return ordered;
 }
 
 function place(list: string[], id: string, position: Position | undefined, resolved: Map<RelationRef, string>, ref: RelationRef): void {
@@ -138,15 +165,22 @@ async function releaseTargets(trx: Executor, storage: RelationStorage, sourceId:
 
 /**
  * Inverse side (a `mappedBy` attribute written on document `documentId`): changes the owner documents'
- * links to it, in both their draft and published rows, since the link belongs to the pair of documents.
+ * links to it. A write that publishes changes the owners' draft and published rows; a draft-only write
+ * changes their drafts (publishing the document later carries it over, see syncInverseLinks).
  */
-export async function writeInverseLinks(trx: Executor, documentId: string, change: RelationChange): Promise<void> {
+export async function writeInverseLinks(trx: Executor, documentId: string, change: RelationChange, publish: boolean): Promise<void> {
   const { storage } = change.view;
   const owner = storage.owner as ContentType;
   const table = storage.table;
+  const draftsOnly = !publish && owner.draftAndPublish;
+  const ownerRows = () => {
+    const query = trx.selectFrom(owner.tableName).select('id');
+    return draftsOnly ? query.where('published_at', 'is', null) : query;
+  };
   const current = (await trx
     .selectFrom(`${table} as l`)
     .innerJoin(`${owner.tableName} as o`, 'o.id', 'l.source_id')
+    .$if(draftsOnly, (qb) => qb.where('o.published_at', 'is', null))
     .select(['o.document_id as document_id'])
     .select(sql<number>`min(l.target_ord)`.as('ord'))
     .where('l.target_document_id', '=', documentId)
@@ -167,16 +201,16 @@ export async function writeInverseLinks(trx: Executor, documentId: string, chang
     await trx
       .deleteFrom(table)
       .where('target_document_id', '=', documentId)
-      .where('source_id', 'in', trx.selectFrom(owner.tableName).select('id').where('document_id', 'in', removed))
+      .where('source_id', 'in', ownerRows().where('document_id', 'in', removed))
       .execute();
   }
   if (storage.targetToOne) {
     // The target may have only one owner: any other owner's links to it go.
-    await trx.deleteFrom(table).where('target_document_id', '=', documentId).where('source_id', 'not in', trx.selectFrom(owner.tableName).select('id').where('document_id', 'in', list.length ? list : ['']),
+    await trx.deleteFrom(table).where('target_document_id', '=', documentId).where('source_id', 'in', ownerRows()).where('source_id', 'not in', trx.selectFrom(owner.tableName).select('id').where('document_id', 'in', list.length ? list : ['']),
     ).execute();
   }
   for (const [index, ownerDocumentId] of list.entries()) {
-    const rows = await trx.selectFrom(owner.tableName).select('id').where('document_id', '=', ownerDocumentId).execute();
+    const rows = await ownerRows().where('document_id', '=', ownerDocumentId).execute();
     for (const row of rows) {
       const sourceId = Number(row.id);
       const existing = await trx.selectFrom(table).select('source_ord').where('source_id', '=', sourceId).where('target_document_id', '=', documentId).executeTakeFirst();
@@ -214,6 +248,38 @@ export async function copyOwnedLinks(
     }
     await sql`insert into ${table} (source_id, target_document_id, source_ord, target_ord)
       select cast(${toId} as integer), target_document_id, source_ord, target_ord from ${table} where source_id = ${fromId}`.execute(trx);
+  }
+}
+
+/**
+ * Publishing document `documentId` publishes the draft state of the relations other documents own
+ * towards it: each published owner row links to it exactly when that owner's draft row does.
+ */
+export async function syncInverseLinks(trx: Executor, schema: Schema, type: ContentType, documentId: string): Promise<void> {
+  for (const storage of ownedRelations(schema)) {
+    const owner = storage.owner;
+    if (storage.target.uid !== type.uid || owner.modelType !== 'contentType' || !owner.draftAndPublish) continue;
+    const hasInverse = [...type.attributes.values()].some((a) => a.kind === 'relation' && a.mappedBy === storage.ownerAttribute.name && a.target === owner.uid);
+    if (!hasInverse) continue;
+    const table = sql.table(storage.table);
+    const owners = sql.table(owner.tableName);
+    // Published owner rows whose draft no longer links here lose the link.
+    await sql`delete from ${table} where target_document_id = ${documentId} and source_id in (
+        select p.id from ${owners} p where p.published_at is not null and not exists (
+          select 1 from ${owners} d join ${table} l on l.source_id = d.id
+          where d.document_id = p.document_id and d.published_at is null and l.target_document_id = ${documentId}))`.execute(trx);
+    // Published owner rows whose draft links here gain it (replacing their link when the owner side is to-one).
+    const { rows } = await sql<{ id: number; target_ord: number }>`select p.id as id, l.target_ord as target_ord
+        from ${owners} p join ${owners} d on d.document_id = p.document_id and d.published_at is null
+        join ${table} l on l.source_id = d.id and l.target_document_id = ${documentId}
+        where p.published_at is not null and not exists (
+          select 1 from ${table} x where x.source_id = p.id and x.target_document_id = ${documentId})`.execute(trx);
+    for (const row of rows) {
+      const sourceId = Number(row.id);
+      if (storage.ownerToOne) await trx.deleteFrom(storage.table).where('source_id', '=', sourceId).execute();
+      const next = await trx.selectFrom(storage.table).select(sql<number>`coalesce(max(source_ord), -1) + 1`.as('next')).where('source_id', '=', sourceId).executeTakeFirst();
+      await trx.insertInto(storage.table).values({ source_id: sourceId, target_document_id: documentId, source_ord: Number(next?.next ?? 0), target_ord: Number(row.target_ord) }).execute();
+    }
   }
 }
 

@@ -9,7 +9,8 @@ import { deleteRows, writeRowRelations } from './component-write.js';
 import { withDbErrors } from './db-errors.js';
 import { checkRequired, checkUnique, readInput, type WriteInput } from './input.js';
 import { compilePopulate, runPopulate } from './populate.js';
-import { deleteInboundLinks, writeInverseLinks } from './relation-write.js';
+import { checkStoredComponents } from './publish-checks.js';
+import { deleteInboundLinks, syncInverseLinks, writeInverseLinks } from './relation-write.js';
 import { findFirstRow, findRow, insertRow, nowIso, publishDraft, readDocument, toColumns } from './rows.js';
 import type { Document } from './serialize.js';
 
@@ -57,7 +58,7 @@ async function insertDocument(
   const status = type.draftAndPublish ? 'draft' : 'published';
   await checkUnique(ctx, trx, type, input.values, status, documentId);
   const rowId = await insertRow(trx, type.tableName, { ...base, published_at: type.draftAndPublish ? null : now });
-  await writeRelations(ctx, trx, type, rowId, documentId, input, true);
+  await writeRelations(ctx, trx, type, rowId, documentId, input, publish, true);
   if (!type.draftAndPublish || !publish) return rowId;
   await checkUnique(ctx, trx, type, input.values, 'published', documentId);
   const written = new Set([...input.relations.map((change) => change.attribute.name), ...input.components.map((change) => change.field)]);
@@ -71,11 +72,12 @@ async function writeRelations(
   rowId: number,
   documentId: string,
   input: WriteInput,
+  publish: boolean,
   fresh = false,
 ): Promise<void> {
   const schema = ctx.schema();
   await writeRowRelations(ctx, trx, schema, type, rowId, input, fresh);
-  for (const change of input.relations) if (change.view.side === 'inverse') await writeInverseLinks(trx, documentId, change);
+  for (const change of input.relations) if (change.view.side === 'inverse') await writeInverseLinks(trx, documentId, change, publish);
 }
 
 /** The response of a write: the row with the requested fields and populate. */
@@ -122,8 +124,10 @@ async function updateRows(
     .set({ ...toColumns(ctx, input.values), updated_at: now })
     .where('id', '=', id)
     .execute();
-  await writeRelations(ctx, trx, type, id, documentId, input);
+  await writeRelations(ctx, trx, type, id, documentId, input, publish);
   if (!type.draftAndPublish || !publish) return id;
+  await checkStoredComponents(trx, ctx.schema(), type, id);
+  await syncInverseLinks(trx, ctx.schema(), type, documentId);
   // Publishing copies the whole draft, so every unique value of the draft must be free among published rows.
   const draftValues = new Map(input.values);
   for (const attribute of type.attributes.values()) {

@@ -109,8 +109,8 @@ function buildNode(walk: Walk, model: Model, name: string, value: unknown, path:
   if (options.count !== undefined) {
     const flag = parseBoolean(options.count);
     if (flag instanceof Invalid) throw new ValidationError(`Invalid count value for populate ${path.join('.')}: expected a boolean`, { source: 'query', param: 'populate' });
-    if (flag && (link.kind !== 'relation' || !link.view.toMany)) {
-      throw new ValidationError(`populate ${path.join('.')}: count applies to to-many relations only`, { source: 'query', param: 'populate' });
+    if (flag && link.kind !== 'relation') {
+      throw new ValidationError(`populate ${path.join('.')}: count applies to relations only`, { source: 'query', param: 'populate' });
     }
     count = flag;
   }
@@ -157,12 +157,14 @@ function buildZone(
     if (!attribute.components.includes(uid)) throw invalidKey(uid, { source: 'query', param: 'populate', path: [...path, 'on', uid].join('.') });
   }
   const components = new Map<string, SubQuery>();
-  // Entries of every allowed component come back; fragments only say how to read their own component.
+  // With `on` fragments only the listed component types come back (Strapi loads a dynamic zone like a
+  // polymorphic relation); without them, every allowed type does.
+  const listed = Object.keys(fragments).length > 0;
   for (const uid of attribute.components) {
     const component = walk.schema.components.get(uid)!;
     const fragment = fragments[uid];
     if (fragment === undefined) {
-      components.set(uid, subQuery(walk, component, deep ? { populate: '*' } : {}, [...path, uid]));
+      if (!listed) components.set(uid, subQuery(walk, component, deep ? { populate: '*' } : {}, [...path, uid]));
       continue;
     }
     const mode = enabled(fragment);

@@ -77,14 +77,17 @@ function resolve(schema: Schema, root: Model, path: string[], order: string): So
   const direction = order.toLowerCase() as 'asc' | 'desc';
   const steps: RelatedLink[] = [];
   let model = root;
+  // The error names the segment that fails, with the full path for context.
+  const fail = (index: number) =>
+    invalidKey(path[index], { source: 'query', param: 'sort', path: path.length > 1 ? path.join('.') : undefined });
   for (let i = 0; i < path.length - 1; i++) {
     const attribute = model.attributes.get(path[i]);
     const link = attribute && !attribute.private ? resolveLink(schema, model, attribute) : undefined;
-    if (!link || link === 'unavailable') throw invalidKey(path.join('.'), { source: 'query', param: 'sort' });
+    if (!link || link === 'unavailable') throw fail(i);
     steps.push(link);
     model = linkedModel(link);
   }
   const field = model.fields.get(path[path.length - 1]);
-  if (!field || field.private || field.type === 'password') throw invalidKey(path.join('.'), { source: 'query', param: 'sort' });
+  if (!field || field.private || field.type === 'password') throw fail(path.length - 1);
   return { path, steps, field, direction };
 }

@@ -1,29 +1,39 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/types.js';
+import { copyComponents, deleteRows } from '../documents/component-write.js';
+import { copyOwnedLinks } from '../documents/relation-write.js';
 import type { ContentType } from './model.js';
+import type { Schema } from './registry.js';
 
 function dataColumns(type: ContentType): string[] {
   const columns = ['document_id', 'created_at', 'updated_at'];
-  for (const attribute of type.attributes.values())
-    if (attribute.kind === 'scalar') columns.push(attribute.column);
+  for (const attribute of type.attributes.values()) if (attribute.kind === 'scalar') columns.push(attribute.column);
   return columns;
 }
 
-/** Draft & publish switched on: every (published) document gets its draft row. */
-export async function enableDraftAndPublish(trx: Executor, type: ContentType): Promise<void> {
+/** Draft & publish switched on: every (published) document gets its draft row, relations and components included. */
+export async function enableDraftAndPublish(trx: Executor, schema: Schema, type: ContentType): Promise<void> {
   const columns = dataColumns(type).map((c) => sql.id(c));
   const table = sql.id(type.tableName);
-  await sql`insert into ${table} (${sql.join(columns)}, published_at)
-    select ${sql.join(columns)}, null from ${table} where published_at is not null`.execute(trx);
+  const published = await trx.selectFrom(type.tableName).select('id').where('published_at', 'is not', null).orderBy('id').execute();
+  for (const row of published) {
+    const id = Number(row.id);
+    const { rows } = await sql<{ id: number }>`insert into ${table} (${sql.join(columns)}, published_at)
+      select ${sql.join(columns)}, null from ${table} where id = ${id} returning id`.execute(trx);
+    const draftId = Number(rows[0].id);
+    await copyOwnedLinks(trx, schema, type.uid, id, draftId);
+    await copyComponents(trx, schema, type, id, draftId);
+  }
 }
 
 /**
  * Draft & publish switched off: a document keeps its published row; a never-published document's
- * draft becomes its published row. Drafts of published documents are deleted.
+ * draft becomes its published row. Drafts of published documents are deleted with their components.
  */
-export async function disableDraftAndPublish(trx: Executor, type: ContentType): Promise<void> {
+export async function disableDraftAndPublish(trx: Executor, schema: Schema, type: ContentType): Promise<void> {
   const table = sql.id(type.tableName);
-  await sql`delete from ${table} where published_at is null
+  const { rows } = await sql<{ id: number }>`select id from ${table} where published_at is null
     and document_id in (select document_id from ${table} where published_at is not null)`.execute(trx);
+  await deleteRows(trx, schema, type, rows.map((row) => Number(row.id)));
   await sql`update ${table} set published_at = updated_at where published_at is null`.execute(trx);
 }

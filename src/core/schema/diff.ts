@@ -1,4 +1,7 @@
 import * as ddl from '../../db/ddl.js';
+import { DbError, translateDbError } from '../../db/errors.js';
+import { SchemaError } from './errors.js';
+import { identifier } from './naming.js';
 import type { SqlDialect } from '../../db/dialect.js';
 import type { Executor } from '../../db/types.js';
 import type { ContentType, Model } from './model.js';
@@ -10,6 +13,8 @@ import { enableDraftAndPublish, disableDraftAndPublish } from './data-migrations
 export interface SchemaStep {
   readonly description: string;
   readonly destructive: boolean;
+  /** An implementation detail of another step: not listed in plans. */
+  readonly hidden?: boolean;
   /** Creates a table that references another one (ordering hint). */
   readonly dependent?: boolean;
   apply(trx: Executor, dialect: SqlDialect): Promise<void>;
@@ -28,9 +33,24 @@ export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] 
   const additions: SchemaStep[] = [];
   const dataSteps: SchemaStep[] = [];
   const tableDrops: SchemaStep[] = [];
+  const renameFinals: SchemaStep[] = [];
+
+  // A table whose model changed uid but kept its collectionName is the same table: adopt it (its data
+  // stays) instead of creating a new one over it and dropping the old.
+  const adopted = new Map<string, PlannedTable>();
+  const orphansByName = new Map([...before.values()].filter((t) => !after.has(t.key)).map((t) => [t.name, t]));
+  for (const [key, next] of after) {
+    const orphan = before.has(key) ? undefined : orphansByName.get(next.name);
+    if (orphan) {
+      adopted.set(key, orphan);
+      orphansByName.delete(next.name);
+      if (orphan.uid !== next.uid && !next.dependent) dataSteps.push(reparentStep(to, orphan.uid, next.uid));
+    }
+  }
+  const consumed = new Set([...adopted.values()].map((t) => t.key));
 
   for (const [key, next] of after) {
-    const previous = before.get(key);
+    const previous = before.get(key) ?? adopted.get(key);
     if (!previous) {
       additions.push({
         description: `create table ${next.name} for ${label(next.uid)}`,
@@ -41,13 +61,21 @@ export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] 
       continue;
     }
     if (previous.name !== next.name) {
+      // Two phases (old → temporary, then temporary → new) so that tables may swap names.
+      const temporary = identifier(previous.name, 'qtmp');
       renames.push({
         description: `rename table ${previous.name} to ${next.name} (${label(next.uid)})`,
         destructive: false,
         async apply(trx) {
           for (const index of previous.indexes) await ddl.dropIndex(trx, index.name);
-          await ddl.renameTable(trx, previous.name, next.name);
+          await ddl.renameTable(trx, previous.name, temporary);
         },
+      });
+      renameFinals.push({
+        description: `(rename table ${previous.name} to ${next.name}, second phase)`,
+        destructive: false,
+        hidden: true,
+        apply: (trx) => ddl.renameTable(trx, temporary, next.name),
       });
       // Index names derive from the table name: recreate all of them under the new name.
       diffTable({ ...previous, name: next.name, indexes: [] }, next, label(next.uid), removals, additions);
@@ -58,7 +86,7 @@ export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] 
   // Link tables reference the tables they link: drop them first.
   const dropOrder = [...before].sort(([, a], [, b]) => Number(b.dependent) - Number(a.dependent));
   for (const [key, previous] of dropOrder) {
-    if (after.has(key)) continue;
+    if (after.has(key) || consumed.has(key)) continue;
     const relation = previous.dependent ? previous.columnAttributes.get('target_document_id') : undefined;
     tableDrops.push({
       description: relation
@@ -71,7 +99,20 @@ export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] 
   if (from) dataSteps.push(...draftAndPublishSteps(from, to));
   // New tables that reference others are created after them.
   additions.sort((a, b) => Number(a.dependent ?? false) - Number(b.dependent ?? false));
-  return [...renames, ...removals, ...additions, ...dataSteps, ...tableDrops];
+  return [...renames, ...renameFinals, ...removals, ...additions, ...dataSteps, ...tableDrops];
+}
+
+/** Component rows name their parent model by uid: a model that changed uid takes its component rows along. */
+function reparentStep(to: Schema, from: string, uid: string): SchemaStep {
+  return {
+    description: `move the components of ${from} to ${uid}`,
+    destructive: false,
+    async apply(trx) {
+      for (const component of to.components.values()) {
+        await trx.updateTable(component.tableName).set({ parent_type: uid }).where('parent_type', '=', from).execute();
+      }
+    },
+  };
 }
 
 function diffTable(
@@ -136,10 +177,21 @@ function diffTable(
     const kept =
       old && sameIndex(old, index) && !index.columns.some((c) => retyped.has(c) || !oldColumns.has(c));
     if (kept) continue;
+    const attribute = next.columnAttributes.get(index.columns[0]) ?? index.columns[0];
     additions.push({
       description: `create ${index.unique ? 'unique ' : ''}index ${name} on ${table} (${index.columns.join(', ')})`,
       destructive: false,
-      apply: (trx) => ddl.createIndex(trx, table, index),
+      async apply(trx) {
+        try {
+          await ddl.createIndex(trx, table, index);
+        } catch (err) {
+          const translated = translateDbError(err);
+          if (index.unique && translated instanceof DbError && translated.kind === 'unique') {
+            throw new SchemaError(`${label}: attribute "${attribute}" cannot become unique: existing documents share values (make them distinct first)`);
+          }
+          throw err;
+        }
+      },
     });
   }
 }
@@ -163,12 +215,12 @@ function draftAndPublishSteps(from: Schema, to: Schema): SchemaStep[] {
         ? {
             description: `enable draft & publish on ${describeModel(next)}: every document gets a draft copy`,
             destructive: false,
-            apply: (trx) => enableDraftAndPublish(trx, next),
+            apply: (trx) => enableDraftAndPublish(trx, to, next),
           }
         : {
             description: `disable draft & publish on ${describeModel(next)}: unpublished changes in drafts would be deleted`,
             destructive: true,
-            apply: (trx) => disableDraftAndPublish(trx, next as ContentType),
+            apply: (trx) => disableDraftAndPublish(trx, to, next as ContentType),
           },
     );
   }

@@ -19,7 +19,7 @@ export interface RelationStorage {
   readonly target: ContentType;
   /** An owner row links to at most one target (oneToOne, manyToOne). */
   readonly ownerToOne: boolean;
-  /** A target document is linked from at most one owner row of a status (oneToOne, oneToMany). */
+  /** A target document is linked from at most one owner row of a status (two-way oneToOne, oneToMany). */
   readonly targetToOne: boolean;
 }
 
@@ -65,7 +65,9 @@ function storageOf(schema: Schema, owner: Model, attribute: RelationAttribute): 
     table: linkTableName(owner, attribute),
     target,
     ownerToOne: attribute.relation === 'oneToOne' || attribute.relation === 'manyToOne',
-    targetToOne: attribute.relation === 'oneToOne' || attribute.relation === 'oneToMany',
+    // Only a two-way relation makes the target exclusive (its inverse side is to-one); a one-way
+    // oneToOne may point many owners at one target, as in Strapi.
+    targetToOne: attribute.inversedBy !== undefined && (attribute.relation === 'oneToOne' || attribute.relation === 'oneToMany'),
   };
 }
 

@@ -67,7 +67,8 @@ export async function syncSchema(
       desired.sort((a, b) => a.uid.localeCompare(b.uid));
       const registryChanged = fingerprint(stored) !== fingerprint(desired);
       const next = buildSchema(desired, registryChanged ? version + 1 : version);
-      const steps = diffSchemas(stored.length ? previous : undefined, next);
+      const allSteps = diffSchemas(stored.length ? previous : undefined, next);
+      const steps = allSteps.filter((step) => !step.hidden);
 
       const destructive = steps.filter((step) => step.destructive);
       if (destructive.length && !options.allowDestructive) throw new SchemaChangeRefusedError(destructive);
@@ -79,7 +80,7 @@ export async function syncSchema(
           systemMigrations,
         });
 
-      for (const step of steps) await step.apply(trx, database.dialect);
+      for (const step of allSteps) await step.apply(trx, database.dialect);
       if (registryChanged) await writeStoredDefinitions(trx, database.dialect, desired, next.version);
       return { schema: next, steps, changed: registryChanged || steps.length > 0, systemMigrations };
     });
