@@ -15,7 +15,8 @@ const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
  */
 export async function authenticate(header: string | undefined, tokens: ApiTokens): Promise<Principal> {
   if (header === undefined || header === '') return ANONYMOUS;
-  const parts = header.split(' ');
+  // Split on any run of whitespace, as Strapi's extractToken does (`Bearer  <token>` and a tab work).
+  const parts = header.split(/\s+/);
   if (
     parts.length !== 2 ||
     parts[0].toLowerCase() !== 'bearer' ||

@@ -56,6 +56,13 @@ export class NotFoundError extends ApplicationError {
 export class MethodNotAllowedError extends ApplicationError {
   override readonly name = 'MethodNotAllowedError';
   readonly status = 405;
+  /** The methods the path does accept, for the Allow header. */
+  constructor(
+    message: string,
+    readonly allow: readonly string[],
+  ) {
+    super(message);
+  }
 }
 
 export class ConflictError extends ApplicationError {

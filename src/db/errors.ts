@@ -25,6 +25,8 @@ const PG_CODES: Record<string, DbErrorKind> = {
   '54000': 'value_too_large', // program_limit_exceeded: e.g. an index row too large for a B-tree
   '22001': 'value_too_large',
   '22003': 'invalid_value', // numeric out of range
+  '22021': 'invalid_value', // character not in repertoire (a NUL byte in text)
+  '22P05': 'invalid_value', // untranslatable character
   '22P02': 'invalid_value',
   '22007': 'invalid_value',
   '22008': 'invalid_value',

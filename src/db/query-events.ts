@@ -7,7 +7,11 @@ export class QueryEvents {
 
   readonly log = (event: LogEvent): void => {
     if (this.#listeners.size === 0) return;
-    const payload: QueryEvent = { sql: event.query.sql, durationMs: event.queryDurationMillis, failed: event.level === 'error' };
+    const payload: QueryEvent = {
+      sql: event.query.sql,
+      durationMs: event.queryDurationMillis,
+      failed: event.level === 'error',
+    };
     for (const listener of this.#listeners) listener(payload);
   };
 

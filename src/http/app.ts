@@ -4,7 +4,7 @@ import type { ApiTokens } from '../auth/api-tokens.js';
 import type { QuorumConfig } from '../config/index.js';
 import type { CoreContext } from '../core/context.js';
 import { registerContentApi } from './content-api/routes.js';
-import { registerErrorHandling } from './errors.js';
+import { registerErrorHandling, sendFrameworkError } from './errors.js';
 import { registerHealth, type Readiness } from './health.js';
 import { registerJsonParser } from './json-body.js';
 import { parseQueryString } from './query-string.js';
@@ -38,6 +38,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     // Connections are closed by the node's shutdown sequence after the drain period.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Malformed URLs (bad percent-encoding) are answered in Strapi's error shape too.
+    frameworkErrors: sendFrameworkError,
     // Requests Node's HTTP parser rejects (raw non-ASCII in the URL, broken headers) never reach a route:
     // answer them in the same error shape as everything else.
     clientErrorHandler: (err, socket) => {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApplicationError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   ServiceUnavailableError,
@@ -31,8 +32,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = toApplicationError(err);
     if (known) {
+      if (known instanceof MethodNotAllowedError) reply.header('allow', known.allow.join(', '));
       if (known instanceof ServiceUnavailableError)
         request.log.warn({ err: (err as Error).message }, 'dependency unavailable');
+      else if (translateDbError(err) instanceof DbError)
+        request.log.warn({ err: (err as Error).message }, 'database refused a value from the request');
       return reply.status(known.status).send(errorBody(known));
     }
     request.log.error({ err }, 'unhandled error');
@@ -42,6 +46,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const error = new NotFoundError();
     return reply.status(404).send(errorBody(error));
   });
+}
+
+/**
+ * For Fastify's `frameworkErrors` constructor option (app.ts): errors its router raises before any hook
+ * or error handler runs — a path whose percent-encoding is invalid (FST_ERR_BAD_URL) — would otherwise
+ * leave in Fastify's own JSON shape instead of Strapi's.
+ */
+export function sendFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
+      ? err.statusCode
+      : 400;
+  const message = err.code === 'FST_ERR_BAD_URL' ? 'Malformed URL: invalid percent-encoding' : 'Bad Request';
+  reply
+    .header('x-request-id', request.id)
+    .status(status)
+    .send({
+      data: null,
+      error: { status, name: 'BadRequestError', message, details: {} },
+    } satisfies ErrorBody);
 }
 
 function toApplicationError(err: FastifyError): ApplicationError | undefined {
@@ -60,6 +84,14 @@ function toApplicationError(err: FastifyError): ApplicationError | undefined {
   const translated = translateDbError(err);
   if (translated instanceof DbError && translated.kind === 'unavailable') {
     return new ServiceUnavailableError('The database is unavailable, try again later');
+  }
+  // A value the database refused on a read (writes map these in core/documents/db-errors.ts): it came
+  // from the request, so it is the client's 400, not an internal error.
+  if (
+    translated instanceof DbError &&
+    (translated.kind === 'invalid_value' || translated.kind === 'value_too_large')
+  ) {
+    return new ValidationError('A value in the request cannot be used by the database');
   }
   // Other client errors Fastify raises itself (malformed URLs, bad headers) keep their 4xx status.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {

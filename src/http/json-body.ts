@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { ValidationError } from '../core/errors.js';
+import { UnsupportedMediaTypeError, ValidationError } from '../core/errors.js';
 
 /**
  * The JSON body parser: an empty body is "no body" (the Strapi SDK sends Content-Type: application/json
@@ -8,7 +8,22 @@ import { ValidationError } from '../core/errors.js';
  * than a stack overflow in a later recursive walk.
  */
 export function registerJsonParser(app: FastifyInstance, maxDepth: number): void {
-  app.removeContentTypeParser(['application/json']);
+  // Fastify's built-in text/plain parser would hand a string to the routes (a misleading 400 about the
+  // "data" payload): the content API reads JSON only, so a body of any other type is 415 — but an empty
+  // one is no body at all (fetch labels `body: ''` text/plain, e.g. on DELETE).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    const type = req.headers['content-type'];
+    done(
+      new UnsupportedMediaTypeError(
+        type
+          ? 'Unsupported Content-Type: send application/json'
+          : 'Missing Content-Type: send application/json',
+      ),
+      undefined,
+    );
+  });
   app.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json(\s*;.*)?$/i,
     { parseAs: 'string' },

@@ -5,7 +5,12 @@ import { applySystemMigrations } from '../db/system/apply.js';
 import type { Database } from '../db/types.js';
 import { loadSchemaFiles } from '../core/schema/load-files.js';
 import { loadStoredSchema } from '../core/schema/store.js';
-import { SchemaChangeRefusedError, syncSchema, type SyncOptions, type SyncResult } from '../core/schema/sync.js';
+import {
+  SchemaChangeRefusedError,
+  syncSchema,
+  type SyncOptions,
+  type SyncResult,
+} from '../core/schema/sync.js';
 
 export interface OpenOptions extends SyncOptions {
   /**
@@ -31,12 +36,20 @@ export async function openDatabase(
   try {
     const sync = await syncSchema(database, files, options).catch(async (err: unknown) => {
       if (!(err instanceof SchemaChangeRefusedError) || !options.tolerateRefusedChanges) throw err;
-      logger.warn({ pending: err.steps.map((step) => step.description) }, 'destructive schema changes are pending; content tables left as they are');
+      logger.warn(
+        { pending: err.steps.map((step) => step.description) },
+        'destructive schema changes are pending; content tables left as they are',
+      );
       const systemMigrations = await database.transaction(async (trx) => {
         await database.dialect.lockSchema(trx);
         return applySystemMigrations(trx, database.dialect);
       });
-      return { schema: await loadStoredSchema(database.db, database.dialect), steps: [], changed: false, systemMigrations };
+      return {
+        schema: await loadStoredSchema(database.db, database.dialect),
+        steps: [],
+        changed: false,
+        systemMigrations,
+      };
     });
     // A dry run rolls everything back, system migrations included: nothing was applied.
     if (!options.dryRun) {

@@ -28,11 +28,13 @@ export async function seedIfEmpty(ctx: CoreContext, file: string): Promise<numbe
   const resolve = (value: unknown): unknown => {
     if (typeof value === 'string' && value.startsWith('@')) {
       const documentId = keys.get(value.slice(1));
-      if (!documentId) throw new ConfigError(`seed file ${file}: reference ${value} names no earlier "__key"`);
+      if (!documentId)
+        throw new ConfigError(`seed file ${file}: reference ${value} names no earlier "__key"`);
       return documentId;
     }
     if (Array.isArray(value)) return value.map(resolve);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
     return value;
   };
   const prepare = (entry: unknown): { key?: string; data: unknown } => {
@@ -46,7 +48,8 @@ export async function seedIfEmpty(ctx: CoreContext, file: string): Promise<numbe
     const type = schema.contentTypes.get(uid);
     if (!type) throw new ConfigError(`seed file ${file}: unknown content type ${uid}`);
     const list = type.kind === 'singleType' ? [entries] : entries;
-    if (!Array.isArray(list)) throw new ConfigError(`seed file ${file}: ${uid} must be an array of documents`);
+    if (!Array.isArray(list))
+      throw new ConfigError(`seed file ${file}: ${uid} must be an array of documents`);
     for (const entry of list) {
       const { key, data } = prepare(entry);
       const document =

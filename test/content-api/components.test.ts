@@ -466,10 +466,14 @@ describeEachDatabase('components and dynamic zones', (kind) => {
     });
 
     it('a given value that breaks a length rule is reported once, not also as missing', async () => {
+      // minLength binds published versions only (Strapi v5 skips it for drafts); maxLength binds both.
+      expectFieldErrors(await a.post('/api/landings', { title: 'VAL once', hero: { text: 'x' } }), [
+        ['hero', 'text'],
+      ]);
+      expect(
+        (await a.post('/api/landings?status=draft', { title: 'VAL once', hero: { text: 'x' } })).status,
+      ).toBe(201);
       for (const query of ['', '?status=draft']) {
-        expectFieldErrors(await a.post(`/api/landings${query}`, { title: 'VAL once', hero: { text: 'x' } }), [
-          ['hero', 'text'],
-        ]);
         expectFieldErrors(
           await a.post(`/api/landings${query}`, {
             title: 'VAL once',

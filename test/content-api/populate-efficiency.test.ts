@@ -11,9 +11,11 @@ describeEachDatabase('populate costs a bounded number of statements', (kind) => 
 
   beforeAll(async () => {
     t = await startTestNode({ kind, app: 'relations' });
-    const post = async (url: string, data: unknown) => (await t.request({ method: 'POST', url, body: { data } })).json().data;
+    const post = async (url: string, data: unknown) =>
+      (await t.request({ method: 'POST', url, body: { data } })).json().data;
     const authors = [];
-    for (let i = 0; i < 5; i++) authors.push((await post('/api/authors', { name: `Author ${i}` })).documentId);
+    for (let i = 0; i < 5; i++)
+      authors.push((await post('/api/authors', { name: `Author ${i}` })).documentId);
     const tags = [];
     for (let i = 0; i < 4; i++) tags.push((await post('/api/tags', { name: `tag ${i}` })).documentId);
     const category = (await post('/api/categories', { name: 'C' })).documentId;

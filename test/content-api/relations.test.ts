@@ -31,13 +31,16 @@ describeEachDatabase('relations, components and dynamic zones', (kind) => {
       ],
     });
     ids.first = first.documentId;
-    ids.second = (await post('/api/articles', { title: 'Second', author: ids.bob, tags: { connect: [ids.tagA] } })).documentId;
+    ids.second = (
+      await post('/api/articles', { title: 'Second', author: ids.bob, tags: { connect: [ids.tagA] } })
+    ).documentId;
   });
   afterAll(() => t.close());
 
   it('omits relational attributes unless populated', async () => {
     const doc = (await t.request({ url: `/api/articles/${ids.first}` })).json().data;
-    for (const key of ['author', 'category', 'tags', 'seo', 'blocks', 'cover']) expect(doc).not.toHaveProperty(key);
+    for (const key of ['author', 'category', 'tags', 'seo', 'blocks', 'cover'])
+      expect(doc).not.toHaveProperty(key);
   });
 
   it('populates with *, lists, arrays and objects', async () => {
@@ -47,7 +50,11 @@ describeEachDatabase('relations, components and dynamic zones', (kind) => {
     expect(star.category).toMatchObject({ name: 'News' });
     expect(star.tags.map((tag: { name: string }) => tag.name)).toEqual(['b', 'a']);
     expect(star.seo).toEqual({ id: expect.any(Number), metaTitle: 'First SEO', metaDescription: 'd' });
-    expect(star.blocks.map((b: { __component: string }) => b.__component)).toEqual(['shared.quote', 'shared.rich-text', 'shared.quote']);
+    expect(star.blocks.map((b: { __component: string }) => b.__component)).toEqual([
+      'shared.quote',
+      'shared.rich-text',
+      'shared.quote',
+    ]);
     expect(Object.keys(star.blocks[0])).toEqual(['__component', 'id', 'title', 'body']);
     expect(star.cover).toBeNull();
     expect(star.related).toEqual([]);
@@ -56,54 +63,90 @@ describeEachDatabase('relations, components and dynamic zones', (kind) => {
     const list = (await t.request({ url: `/api/articles/${ids.first}?populate=author,tags` })).json().data;
     expect(Object.keys(list)).toContain('author');
     expect(list).not.toHaveProperty('category');
-    const arr = (await t.request({ url: `/api/articles/${ids.first}?populate[0]=author&populate[1]=seo` })).json().data;
+    const arr = (
+      await t.request({ url: `/api/articles/${ids.first}?populate[0]=author&populate[1]=seo` })
+    ).json().data;
     expect(arr.seo.metaTitle).toBe('First SEO');
-    const obj = (await t.request({ url: `/api/articles/${ids.first}?populate[author][fields][0]=name` })).json().data;
+    const obj = (
+      await t.request({ url: `/api/articles/${ids.first}?populate[author][fields][0]=name` })
+    ).json().data;
     expect(obj.author).toEqual({ id: expect.any(Number), documentId: ids.ada, name: 'Ada' });
   });
 
   it('populates the inverse side and counts', async () => {
-    const ada = (await t.request({ url: `/api/authors/${ids.ada}?populate[articles][fields][0]=title` })).json().data;
+    const ada = (
+      await t.request({ url: `/api/authors/${ids.ada}?populate[articles][fields][0]=title` })
+    ).json().data;
     expect(ada.articles.map((a: { title: string }) => a.title)).toEqual(['First']);
-    const tagA = (await t.request({ url: `/api/tags/${ids.tagA}?populate[articles][count]=true` })).json().data;
+    const tagA = (await t.request({ url: `/api/tags/${ids.tagA}?populate[articles][count]=true` })).json()
+      .data;
     expect(tagA.articles).toEqual({ count: 2 });
-    const nested = (await t.request({ url: `/api/categories/${ids.news}?populate[articles][populate][author][fields][0]=name` })).json().data;
+    const nested = (
+      await t.request({
+        url: `/api/categories/${ids.news}?populate[articles][populate][author][fields][0]=name`,
+      })
+    ).json().data;
     expect(nested.articles[0].author.name).toBe('Ada');
   });
 
   it('filters and sorts through relations and components', async () => {
     const byAuthor = (await t.request({ url: `/api/articles?filters[author][name][$eq]=Bob` })).json().data;
     expect(byAuthor.map((a: { title: string }) => a.title)).toEqual(['Second']);
-    const bySeo = (await t.request({ url: `/api/articles?filters[seo][metaTitle][$containsi]=first%20seo` })).json().data;
+    const bySeo = (
+      await t.request({ url: `/api/articles?filters[seo][metaTitle][$containsi]=first%20seo` })
+    ).json().data;
     expect(bySeo.map((a: { title: string }) => a.title)).toEqual(['First']);
-    const sorted = (await t.request({ url: `/api/articles?sort=author.name:desc&fields[0]=title` })).json().data;
+    const sorted = (await t.request({ url: `/api/articles?sort=author.name:desc&fields[0]=title` })).json()
+      .data;
     expect(sorted.map((a: { title: string }) => a.title)).toEqual(['Second', 'First']);
     const dz = await t.request({ url: `/api/articles?filters[blocks][title][$eq]=Q1` });
     expect(dz.status).toBe(400);
   });
 
   it('keeps relation writes in the draft until published', async () => {
-    await t.request({ method: 'PUT', url: `/api/articles/${ids.second}?status=draft`, body: { data: { author: ids.ada } } });
+    await t.request({
+      method: 'PUT',
+      url: `/api/articles/${ids.second}?status=draft`,
+      body: { data: { author: ids.ada } },
+    });
     const published = (await t.request({ url: `/api/articles/${ids.second}?populate=author` })).json().data;
     expect(published.author.name).toBe('Bob');
-    const draft = (await t.request({ url: `/api/articles/${ids.second}?populate=author&status=draft` })).json().data;
+    const draft = (
+      await t.request({ url: `/api/articles/${ids.second}?populate=author&status=draft` })
+    ).json().data;
     expect(draft.author.name).toBe('Ada');
   });
 
   it('rejects relations to missing documents with 400', async () => {
-    const res = await t.request({ method: 'POST', url: '/api/articles', body: { data: { title: 'X', author: 'doesnotexist0000000000000' } } });
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/articles',
+      body: { data: { title: 'X', author: 'doesnotexist0000000000000' } },
+    });
     expect(res.status).toBe(400);
     expect(res.json().error.details.errors[0].path).toEqual(['author']);
   });
 
   it('writes single types with required components and repeatable nested components', async () => {
-    const bad = await t.request({ method: 'PUT', url: '/api/global', body: { data: { siteName: 'S', defaultSeo: { metaDescription: 'x' } } } });
+    const bad = await t.request({
+      method: 'PUT',
+      url: '/api/global',
+      body: { data: { siteName: 'S', defaultSeo: { metaDescription: 'x' } } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json().error.details.errors[0].path).toEqual(['defaultSeo', 'metaTitle']);
     const ok = await t.request({
       method: 'PUT',
       url: '/api/global?populate[defaultSeo]=true&populate[menus][populate][links]=true&populate[menus][populate][page]=true',
-      body: { data: { siteName: 'S', defaultSeo: { metaTitle: 'Site' }, menus: [{ title: 'Main', links: [{ label: 'Home', url: '/' }, { label: 'Blog' }], page: ids.first }] } },
+      body: {
+        data: {
+          siteName: 'S',
+          defaultSeo: { metaTitle: 'Site' },
+          menus: [
+            { title: 'Main', links: [{ label: 'Home', url: '/' }, { label: 'Blog' }], page: ids.first },
+          ],
+        },
+      },
     });
     expect(ok.status).toBe(200);
     const global = ok.json().data;

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,9 +61,15 @@ export async function startTestNode(options: {
   /** Copy the fixture first (needed when the test edits schema files). */
   copy?: boolean;
   env?: Record<string, string>;
+  /** Written as the copy's quorum.config.json (implies `copy`). */
+  config?: Record<string, unknown>;
 }): Promise<TestNode> {
   const db = await createTestDatabase(options.kind);
-  const appDir = options.copy ? copyFixtureApp(options.app) : fixtureAppPath(options.app);
+  const copy = options.copy === true || options.config !== undefined;
+  const appDir = copy ? copyFixtureApp(options.app) : fixtureAppPath(options.app);
+  if (options.config !== undefined) {
+    writeFileSync(path.join(appDir, 'quorum.config.json'), JSON.stringify(options.config, null, 2));
+  }
   const env = { DATABASE_URL: db.url, QUORUM_SECRET: TEST_SECRET, ...options.env };
   const config = loadConfig({ appDir, env });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -102,7 +108,7 @@ export async function startTestNode(options: {
     async close() {
       await node.stop({ drainMs: 0 });
       await db.drop();
-      if (options.copy) rmSync(appDir, { recursive: true, force: true });
+      if (copy) rmSync(appDir, { recursive: true, force: true });
     },
   };
 }

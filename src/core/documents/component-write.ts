@@ -26,7 +26,10 @@ function componentFields(schema: Schema, model: Model): { field: string; models:
       const component = schema.components.get(attribute.component);
       if (component) fields.push({ field: attribute.name, models: [component] });
     } else if (attribute.kind === 'dynamiczone') {
-      fields.push({ field: attribute.name, models: attribute.components.map((uid) => schema.components.get(uid)!).filter(Boolean) });
+      fields.push({
+        field: attribute.name,
+        models: attribute.components.map((uid) => schema.components.get(uid)!).filter(Boolean),
+      });
     }
   }
   return fields;
@@ -75,7 +78,13 @@ export async function writeComponents(
     for (const [ord, entry] of change.entries.entries()) {
       const row = await trx
         .insertInto(entry.component.tableName)
-        .values({ parent_type: parent.uid, parent_id: parentId, field: change.field, ord, ...toColumns(ctx, entry.values) })
+        .values({
+          parent_type: parent.uid,
+          parent_id: parentId,
+          field: change.field,
+          ord,
+          ...toColumns(ctx, entry.values),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await writeRowRelations(ctx, trx, schema, entry.component, Number(row.id), entry, true);
@@ -93,7 +102,8 @@ export async function writeRowRelations(
   input: RowInput,
   fresh = false,
 ): Promise<void> {
-  for (const change of input.relations) if (change.view.side === 'owner') await writeOwnerLinks(trx, rowId, change, fresh);
+  for (const change of input.relations)
+    if (change.view.side === 'owner') await writeOwnerLinks(trx, rowId, change, fresh);
   await writeComponents(ctx, trx, schema, model, rowId, input.components, fresh);
 }
 
@@ -125,8 +135,12 @@ export async function copyComponents(
       const table = sql.table(component.tableName);
       for (const row of rows) {
         const id = Number(row.id);
-        const { rows: copied } = await sql<{ id: number }>`insert into ${table} (${sql.join(columns)}, parent_id)
-          select ${sql.join(columns)}, cast(${toId} as integer) from ${table} where id = ${id} returning id`.execute(trx);
+        const { rows: copied } = await sql<{
+          id: number;
+        }>`insert into ${table} (${sql.join(columns)}, parent_id)
+          select ${sql.join(columns)}, cast(${toId} as integer) from ${table} where id = ${id} returning id`.execute(
+          trx,
+        );
         const copyId = Number(copied[0].id);
         await copyOwnedLinks(trx, schema, component.uid, id, copyId);
         await copyComponents(trx, schema, component, id, copyId);
@@ -136,9 +150,13 @@ export async function copyComponents(
 }
 
 /** Deletes rows of a model with their component trees (links cascade). */
-export async function deleteRows(trx: Executor, schema: Schema, model: Model, ids: readonly number[]): Promise<void> {
+export async function deleteRows(
+  trx: Executor,
+  schema: Schema,
+  model: Model,
+  ids: readonly number[],
+): Promise<void> {
   if (ids.length === 0) return;
   await deleteComponents(trx, schema, model, ids);
   await trx.deleteFrom(model.tableName).where('id', 'in', ids).execute();
 }
-

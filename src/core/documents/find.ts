@@ -31,7 +31,12 @@ interface ReadPlan {
   readonly populate: PopulatePlan;
 }
 
-function plan(ctx: CoreContext, key: string | undefined, build: () => FindQuery, documentId?: string): ReadPlan {
+function plan(
+  ctx: CoreContext,
+  key: string | undefined,
+  build: () => FindQuery,
+  documentId?: string,
+): ReadPlan {
   const make = (): ReadPlan => {
     const query = build();
     return {
@@ -48,43 +53,71 @@ async function run(ctx: CoreContext, compiled: CompiledQuery): Promise<Record<st
   return (await ctx.database.db.executeQuery(compiled)).rows as Record<string, unknown>[];
 }
 
-async function documents(ctx: CoreContext, plan: ReadPlan, rows: Record<string, unknown>[]): Promise<Document[]> {
+async function documents(
+  ctx: CoreContext,
+  plan: ReadPlan,
+  rows: Record<string, unknown>[],
+): Promise<Document[]> {
   const docs = rows.map(plan.serialize);
   if (plan.populate.nodes.length) await runPopulate(ctx, plan.populate, docs);
   return docs;
 }
 
 /** GET /api/:plural — a page of documents with Strapi's pagination meta. */
-export async function findDocuments(ctx: CoreContext, type: ContentType, input: QueryInput): Promise<FindResult> {
+export async function findDocuments(
+  ctx: CoreContext,
+  type: ContentType,
+  input: QueryInput,
+): Promise<FindResult> {
   const schema = ctx.schema();
-  const key = input.cacheKey === undefined ? undefined : `${schema.version}|find|${type.uid}|${input.cacheKey}`;
+  const key =
+    input.cacheKey === undefined ? undefined : `${schema.version}|find|${type.uid}|${input.cacheKey}`;
   const readPlan = plan(ctx, key, () => parseFindQuery(schema, type, input.params, ctx.limits));
   const { compiled } = readPlan;
-  const [rows, countRows] = await Promise.all([run(ctx, compiled.rows), compiled.count ? run(ctx, compiled.count) : undefined]);
+  const [rows, countRows] = await Promise.all([
+    run(ctx, compiled.rows),
+    compiled.count ? run(ctx, compiled.count) : undefined,
+  ]);
   const total = countRows ? Number(countRows[0].count) : undefined;
   return { data: await documents(ctx, readPlan, rows), pagination: paginationMeta(readPlan.query, total) };
 }
 
 function paginationMeta(query: FindQuery, total: number | undefined): PaginationMeta {
   const p = query.pagination;
-  if (p.mode === 'offset') return total === undefined ? { start: p.start, limit: p.limit } : { start: p.start, limit: p.limit, total };
+  if (p.mode === 'offset')
+    return total === undefined
+      ? { start: p.start, limit: p.limit }
+      : { start: p.start, limit: p.limit, total };
   if (total === undefined) return { page: p.page, pageSize: p.pageSize };
   return { page: p.page, pageSize: p.pageSize, pageCount: Math.ceil(total / p.pageSize), total };
 }
 
 /** GET /api/:plural/:documentId — null when the document has no row of the requested status. */
-export async function findDocument(ctx: CoreContext, type: ContentType, documentId: string, input: QueryInput): Promise<Document | null> {
+export async function findDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  input: QueryInput,
+): Promise<Document | null> {
   const schema = ctx.schema();
-  const key = input.cacheKey === undefined ? undefined : `${schema.version}|findOne|${type.uid}|${documentId}|${input.cacheKey}`;
+  const key =
+    input.cacheKey === undefined
+      ? undefined
+      : `${schema.version}|findOne|${type.uid}|${documentId}|${input.cacheKey}`;
   const readPlan = plan(ctx, key, () => parseSingleQuery(schema, type, input.params), documentId);
   const rows = await run(ctx, readPlan.compiled.rows);
   return rows.length ? (await documents(ctx, readPlan, rows))[0] : null;
 }
 
 /** GET /api/:singular — the single type's document, or NotFoundError. */
-export async function findSingleDocument(ctx: CoreContext, type: ContentType, input: QueryInput): Promise<Document> {
+export async function findSingleDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  input: QueryInput,
+): Promise<Document> {
   const schema = ctx.schema();
-  const key = input.cacheKey === undefined ? undefined : `${schema.version}|single|${type.uid}|${input.cacheKey}`;
+  const key =
+    input.cacheKey === undefined ? undefined : `${schema.version}|single|${type.uid}|${input.cacheKey}`;
   const readPlan = plan(ctx, key, () => parseSingleQuery(schema, type, input.params));
   const rows = await run(ctx, readPlan.compiled.rows);
   if (!rows.length) throw new NotFoundError();

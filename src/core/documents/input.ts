@@ -65,6 +65,11 @@ export async function readInput(
   assertDataObject(data);
   const reader: Reader = { ctx, schema: ctx.schema(), mode, publish: options.publish ?? false, errors: [] };
   const input = readRow(reader, type, data, []);
+  // A new document that is published at once must be complete: report missing values with the rest.
+  if (mode === 'create' && reader.publish) {
+    const reported = new Set(reader.errors.map((e) => String(e.path[0])));
+    reader.errors.push(...publishErrors(type, input.values).filter((e) => !reported.has(String(e.path[0]))));
+  }
   if (reader.errors.length) throw validationErrors(reader.errors);
   await hashPasswords(ctx, input);
   return input;
@@ -89,7 +94,7 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
           values.set(attribute, null);
           break;
         }
-        const result = validateScalar(attribute, value);
+        const result = validateScalar(attribute, value, { draft: !reader.publish });
         if ('message' in result) {
           reader.errors.push(fieldError(at, result.message));
           invalid.add(key);
@@ -98,7 +103,11 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
       }
       case 'relation': {
         const view = relationView(reader.schema, model, attribute);
-        if (!view) throw new ValidationError(`${at.join('.')}: relations to ${attribute.target ?? 'polymorphic targets'} cannot be written`, { key, source: 'body' });
+        if (!view)
+          throw new ValidationError(
+            `${at.join('.')}: relations to ${attribute.target ?? 'polymorphic targets'} cannot be written`,
+            { key, source: 'body' },
+          );
         relations.push(parseRelationInput(attribute, view, value, at));
         break;
       }
@@ -106,14 +115,21 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
         const component = reader.schema.components.get(attribute.component)!;
         const list = value === null || value === undefined ? [] : attribute.repeatable ? value : [value];
         if (!Array.isArray(list)) {
-          reader.errors.push(fieldError(at, `${at.join('.')} must be an array of ${component.uid} components`));
+          reader.errors.push(
+            fieldError(at, `${at.join('.')} must be an array of ${component.uid} components`),
+          );
           break;
         }
         checkCount(reader, at, list.length, attribute.min, attribute.max, attribute.required);
         if (!attribute.repeatable && attribute.required && reader.publish && list.length === 0) {
           reader.errors.push(fieldError(at, `${key} must be a defined value`));
         }
-        components.push({ field: key, entries: list.map((entry, i) => readEntry(reader, component, entry, attribute.repeatable ? [...at, i] : at)) });
+        components.push({
+          field: key,
+          entries: list.map((entry, i) =>
+            readEntry(reader, component, entry, attribute.repeatable ? [...at, i] : at),
+          ),
+        });
         break;
       }
       case 'dynamiczone': {
@@ -127,7 +143,12 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
         list.forEach((entry, i) => {
           const uid = isPlainObject(entry) ? entry.__component : undefined;
           if (typeof uid !== 'string' || !attribute.components.includes(uid)) {
-            reader.errors.push(fieldError([...at, i, '__component'], `${[...at, i].join('.')}.__component must be one of: ${attribute.components.join(', ')}`));
+            reader.errors.push(
+              fieldError(
+                [...at, i, '__component'],
+                `${[...at, i].join('.')}.__component must be one of: ${attribute.components.join(', ')}`,
+              ),
+            );
             return;
           }
           entries.push(readEntry(reader, reader.schema.components.get(uid)!, entry, [...at, i]));
@@ -136,7 +157,10 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
         break;
       }
       case 'media':
-        throw new ValidationError(`${at.join('.')}: media attributes cannot be written yet (the media library is not available)`, { key, source: 'body' });
+        throw new ValidationError(
+          `${at.join('.')}: media attributes cannot be written yet (the media library is not available)`,
+          { key, source: 'body' },
+        );
     }
   }
   if (reader.mode === 'create' || isComponent) applyDefaults(model, values);
@@ -152,30 +176,58 @@ function readEntry(reader: Reader, component: Component, entry: unknown, path: P
   return { component, ...readRow(reader, component, entry, path) };
 }
 
-function checkCount(reader: Reader, path: Path, count: number, min: number | undefined, max: number | undefined, required: boolean): void {
-  if (count > MAX_COMPONENT_ENTRIES) reader.errors.push(fieldError(path, `${path.join('.')} has too many entries (at most ${MAX_COMPONENT_ENTRIES})`));
+function checkCount(
+  reader: Reader,
+  path: Path,
+  count: number,
+  min: number | undefined,
+  max: number | undefined,
+  required: boolean,
+): void {
+  if (count > MAX_COMPONENT_ENTRIES)
+    reader.errors.push(
+      fieldError(path, `${path.join('.')} has too many entries (at most ${MAX_COMPONENT_ENTRIES})`),
+    );
   // As in Strapi, `min` binds an empty list only when the attribute is required.
   if (min !== undefined && count < min && reader.publish && (required || count > 0)) {
     reader.errors.push(fieldError(path, `${path.join('.')} must have at least ${min} items`));
   }
-  if (max !== undefined && count > max) reader.errors.push(fieldError(path, `${path.join('.')} must have at most ${max} items`));
+  if (max !== undefined && count > max)
+    reader.errors.push(fieldError(path, `${path.join('.')} must have at most ${max} items`));
 }
 
 function applyDefaults(model: Model, values: Map<ScalarAttribute, unknown>): void {
   for (const attribute of model.attributes.values()) {
-    if (attribute.kind !== 'scalar' || values.has(attribute) || attribute.default === undefined || attribute.default === null) continue;
+    if (
+      attribute.kind !== 'scalar' ||
+      values.has(attribute) ||
+      attribute.default === undefined ||
+      attribute.default === null
+    )
+      continue;
     const result = validateScalar(attribute, attribute.default);
     if ('value' in result) values.set(attribute, result.value);
   }
 }
 
 /** Required scalars of a component entry; attributes already reported as invalid are not reported twice. */
-function requireValues(reader: Reader, model: Model, values: ReadonlyMap<ScalarAttribute, unknown>, path: Path, invalid: ReadonlySet<string>): void {
+function requireValues(
+  reader: Reader,
+  model: Model,
+  values: ReadonlyMap<ScalarAttribute, unknown>,
+  path: Path,
+  invalid: ReadonlySet<string>,
+): void {
   for (const attribute of model.attributes.values()) {
     if (attribute.kind !== 'scalar' || !attribute.required || invalid.has(attribute.name)) continue;
     const value = values.get(attribute);
     if (value === null || value === undefined || value === '') {
-      reader.errors.push(fieldError([...path, attribute.name], `${[...path, attribute.name].join('.')} must be a defined value`));
+      reader.errors.push(
+        fieldError(
+          [...path, attribute.name],
+          `${[...path, attribute.name].join('.')} must be a defined value`,
+        ),
+      );
     }
   }
 }
@@ -186,24 +238,54 @@ function fieldError(path: Path, message: string): FieldError {
 
 async function hashPasswords(ctx: CoreContext, input: RowInput): Promise<void> {
   for (const [attribute, value] of input.values) {
-    if (attribute.type === 'password' && typeof value === 'string') (input.values as Map<ScalarAttribute, unknown>).set(attribute, await ctx.passwords.hash(value));
+    if (attribute.type === 'password' && typeof value === 'string')
+      (input.values as Map<ScalarAttribute, unknown>).set(attribute, await ctx.passwords.hash(value));
   }
   for (const change of input.components) for (const entry of change.entries) await hashPasswords(ctx, entry);
 }
 
 /**
- * `required` is enforced on what will be published (drafts of draft & publish types may be incomplete).
- * `current` holds the row the document already has, for partial updates.
+ * What publishing requires of a document's own attributes: `required` values, and `minLength` (drafts
+ * may be incomplete or short). `current` holds the row the document already has, for partial updates.
  */
-export function checkRequired(type: ContentType, values: ReadonlyMap<ScalarAttribute, unknown>, current?: Record<string, unknown>): void {
+function publishErrors(
+  type: ContentType,
+  values: ReadonlyMap<ScalarAttribute, unknown>,
+  current?: Record<string, unknown>,
+): FieldError[] {
   const errors: FieldError[] = [];
   for (const attribute of type.attributes.values()) {
-    if (attribute.kind !== 'scalar' || !attribute.required) continue;
+    if (attribute.kind !== 'scalar') continue;
     const value = values.has(attribute) ? values.get(attribute) : current?.[attribute.column];
-    if (value === null || value === undefined || (value === '' && attribute.type !== 'json')) {
-      errors.push({ path: [attribute.name], message: `${attribute.name} must be a defined value`, name: 'ValidationError' });
+    const missing = value === null || value === undefined || (value === '' && attribute.type !== 'json');
+    if (attribute.required && missing) {
+      errors.push({
+        path: [attribute.name],
+        message: `${attribute.name} must be a defined value`,
+        name: 'ValidationError',
+      });
+    } else if (
+      attribute.minLength !== undefined &&
+      typeof value === 'string' &&
+      value !== '' &&
+      [...value].length < attribute.minLength
+    ) {
+      errors.push({
+        path: [attribute.name],
+        message: `${attribute.name} must be at least ${attribute.minLength} characters`,
+        name: 'ValidationError',
+      });
     }
   }
+  return errors;
+}
+
+export function checkPublishable(
+  type: ContentType,
+  values: ReadonlyMap<ScalarAttribute, unknown>,
+  current?: Record<string, unknown>,
+): void {
+  const errors = publishErrors(type, values, current);
   if (errors.length) throw validationErrors(errors);
 }
 
@@ -231,7 +313,12 @@ export async function checkUnique(
       .where('document_id', '<>', documentId)
       .limit(1)
       .executeTakeFirst();
-    if (row) errors.push({ path: [attribute.name], message: 'This attribute must be unique', name: 'ValidationError' });
+    if (row)
+      errors.push({
+        path: [attribute.name],
+        message: 'This attribute must be unique',
+        name: 'ValidationError',
+      });
   }
   if (errors.length) throw validationErrors(errors);
 }

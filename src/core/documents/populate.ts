@@ -2,7 +2,14 @@ import { sql, type CompiledQuery, type RawBuilder, type SqlBool } from 'kysely';
 import { LIST_PLACEHOLDER, bindList } from '../../db/dialect.js';
 import type { Database } from '../../db/types.js';
 import type { CoreContext } from '../context.js';
-import { SqlScope, compileFilter, conjunction, nullsSmallest, sortExpression, visibleRows } from '../query/compile.js';
+import {
+  SqlScope,
+  compileFilter,
+  conjunction,
+  nullsSmallest,
+  sortExpression,
+  visibleRows,
+} from '../query/compile.js';
 import type { PopulateNode, RelatedLink, Status, SubQuery } from '../query/types.js';
 import type { Component } from '../schema/model.js';
 import { rowSerializer, type Document, type RowSerializer } from './serialize.js';
@@ -32,7 +39,12 @@ type NodePlan =
   | {
       readonly kind: 'dynamiczone';
       readonly name: string;
-      readonly parts: readonly { uid: string; query: CompiledQuery; serialize: RowSerializer; children: PopulatePlan }[];
+      readonly parts: readonly {
+        uid: string;
+        query: CompiledQuery;
+        serialize: RowSerializer;
+        children: PopulatePlan;
+      }[];
     }
   | { readonly kind: 'unavailable'; readonly name: string; readonly toMany: boolean };
 
@@ -41,7 +53,11 @@ const ORD = '__ord';
 const COUNT = '__count';
 const R = 'r';
 
-export function compilePopulate(database: Database, nodes: readonly PopulateNode[], status: Status): PopulatePlan {
+export function compilePopulate(
+  database: Database,
+  nodes: readonly PopulateNode[],
+  status: Status,
+): PopulatePlan {
   return { nodes: nodes.map((node) => compileNode(database, node, status)) };
 }
 
@@ -92,10 +108,15 @@ function compileLinkQuery(
 
   let builder = db
     .selectFrom(source.from as never)
-    .select([sql`${source.key}`.as(KEY), sql`${source.ord}`.as(ORD), ...query.fields.map((f) => dialect.selectColumn(R, f.column, f.storage, f.name))])
+    .select([
+      sql`${source.key}`.as(KEY),
+      sql`${source.ord}`.as(ORD),
+      ...query.fields.map((f) => dialect.selectColumn(R, f.column, f.storage, f.name)),
+    ])
     .where(where)
     .orderBy(source.key as never);
-  for (const item of query.sort) builder = builder.orderBy(sortExpression(scope, item, R), nullsSmallest(item.direction));
+  for (const item of query.sort)
+    builder = builder.orderBy(sortExpression(scope, item, R), nullsSmallest(item.direction));
   builder = builder.orderBy(source.ord as never).orderBy(sql.ref(`${R}.id`) as never);
   return {
     query: builder.compile(),
@@ -109,7 +130,12 @@ function linkSource(
   database: Database,
   link: RelatedLink,
   status: Status,
-): { from: RawBuilder<unknown>; key: RawBuilder<unknown>; ord: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
+): {
+  from: RawBuilder<unknown>;
+  key: RawBuilder<unknown>;
+  ord: RawBuilder<unknown>;
+  where: RawBuilder<SqlBool>;
+} {
   const { dialect } = database;
   if (link.kind === 'component') {
     return {
@@ -143,7 +169,11 @@ function linkSource(
 }
 
 /** Fills the populated attributes of `documents` in place. */
-export async function runPopulate(ctx: CoreContext, plan: PopulatePlan, documents: Document[]): Promise<void> {
+export async function runPopulate(
+  ctx: CoreContext,
+  plan: PopulatePlan,
+  documents: Document[],
+): Promise<void> {
   if (documents.length === 0) return;
   for (const node of plan.nodes) {
     if (node.kind === 'unavailable') {
@@ -156,7 +186,11 @@ export async function runPopulate(ctx: CoreContext, plan: PopulatePlan, document
   }
 }
 
-async function fetch(ctx: CoreContext, query: CompiledQuery, keys: readonly (number | string)[]): Promise<Record<string, unknown>[]> {
+async function fetch(
+  ctx: CoreContext,
+  query: CompiledQuery,
+  keys: readonly (number | string)[],
+): Promise<Record<string, unknown>[]> {
   const bound = bindList(query, ctx.database.dialect, keys);
   return (await ctx.database.db.executeQuery(bound)).rows as Record<string, unknown>[];
 }
@@ -176,7 +210,11 @@ function groupByKey(rows: Record<string, unknown>[]): Map<unknown, Record<string
   return groups;
 }
 
-async function populateLink(ctx: CoreContext, node: Extract<NodePlan, { kind: 'link' }>, documents: Document[]): Promise<void> {
+async function populateLink(
+  ctx: CoreContext,
+  node: Extract<NodePlan, { kind: 'link' }>,
+  documents: Document[],
+): Promise<void> {
   const rows = await fetch(ctx, node.query, keysOf(documents, node.parentKey));
   // Keys come back as numbers or strings depending on the driver: compare them as strings.
   const groups = new Map([...groupByKey(rows)].map(([key, group]) => [String(key), group]));
@@ -200,7 +238,11 @@ async function populateLink(ctx: CoreContext, node: Extract<NodePlan, { kind: 'l
   await runPopulate(ctx, node.children, children);
 }
 
-async function populateZone(ctx: CoreContext, node: Extract<NodePlan, { kind: 'dynamiczone' }>, documents: Document[]): Promise<void> {
+async function populateZone(
+  ctx: CoreContext,
+  node: Extract<NodePlan, { kind: 'dynamiczone' }>,
+  documents: Document[],
+): Promise<void> {
   const keys = keysOf(documents, 'id');
   const entries = new Map<string, { ord: number; uid: string; document: Document }[]>();
   for (const part of node.parts) {

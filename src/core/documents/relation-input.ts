@@ -40,21 +40,29 @@ function fail(path: Path, message: string): never {
  * Every form of reference §5.3: shorthand (documentId, numeric id, arrays of either, objects with
  * documentId or id), `null` to clear, and `{ connect, disconnect, set }` with positional connects.
  */
-export function parseRelationInput(attribute: RelationAttribute, view: RelationView, value: unknown, path: Path): RelationChange {
+export function parseRelationInput(
+  attribute: RelationAttribute,
+  view: RelationView,
+  value: unknown,
+  path: Path,
+): RelationChange {
   const base = { attribute, view, path };
   const toOne = !view.toMany;
   if (value === null) return { ...base, set: [], connect: [], disconnect: [] };
   if (isPlainObject(value) && Object.keys(value).some((k) => OPERATION_KEYS.has(k))) {
     for (const key of Object.keys(value)) {
-      if (!OPERATION_KEYS.has(key)) fail([...path, key], `${path.join('.')}: unknown key "${key}" (use connect, disconnect or set)`);
+      if (!OPERATION_KEYS.has(key))
+        fail([...path, key], `${path.join('.')}: unknown key "${key}" (use connect, disconnect or set)`);
     }
     if (value.set !== undefined && (value.connect !== undefined || value.disconnect !== undefined)) {
       fail(path, `${path.join('.')}: "set" cannot be combined with "connect" or "disconnect"`);
     }
     const set = value.set === undefined ? undefined : refs(value.set, [...path, 'set'], false);
-    if (set && toOne && set.length > 1) fail(path, `${path.join('.')} is a to-one relation: set at most one document`);
+    if (set && toOne && set.length > 1)
+      fail(path, `${path.join('.')} is a to-one relation: set at most one document`);
     const connect = value.connect === undefined ? [] : refs(value.connect, [...path, 'connect'], true);
-    const disconnect = value.disconnect === undefined ? [] : refs(value.disconnect, [...path, 'disconnect'], false);
+    const disconnect =
+      value.disconnect === undefined ? [] : refs(value.disconnect, [...path, 'disconnect'], false);
     // For a to-one relation the last connected document wins, as in Strapi.
     return { ...base, set, connect: toOne ? connect.slice(-1) : connect, disconnect };
   }
@@ -72,14 +80,19 @@ function refs(value: unknown, path: Path, allowPosition: boolean): RelationRef[]
 function ref(item: unknown, path: Path, allowPosition: boolean): RelationRef {
   if (typeof item === 'string') return documentIdRef(item, path);
   if (typeof item === 'number') return idRef(item, path);
-  if (!isPlainObject(item)) fail(path, `${path.join('.')}: expected a documentId, an id or an object with one`);
+  if (!isPlainObject(item))
+    fail(path, `${path.join('.')}: expected a documentId, an id or an object with one`);
   for (const key of Object.keys(item)) {
-    if (!['documentId', 'id', 'position', 'locale', 'status'].includes(key)) fail([...path, key], `${path.join('.')}: unknown key "${key}"`);
+    if (!['documentId', 'id', 'position', 'locale', 'status'].includes(key))
+      fail([...path, key], `${path.join('.')}: unknown key "${key}"`);
   }
-  if (item.position !== undefined && !allowPosition) fail([...path, 'position'], `${path.join('.')}: position is only allowed in connect`);
-  const position = item.position === undefined ? undefined : parsePosition(item.position, [...path, 'position']);
+  if (item.position !== undefined && !allowPosition)
+    fail([...path, 'position'], `${path.join('.')}: position is only allowed in connect`);
+  const position =
+    item.position === undefined ? undefined : parsePosition(item.position, [...path, 'position']);
   if (item.documentId !== undefined) {
-    if (typeof item.documentId !== 'string') fail([...path, 'documentId'], `${path.join('.')}.documentId must be a string`);
+    if (typeof item.documentId !== 'string')
+      fail([...path, 'documentId'], `${path.join('.')}.documentId must be a string`);
     return { ...documentIdRef(item.documentId, path), position };
   }
   if (item.id !== undefined) return { ...idRef(item.id, path), position };
@@ -89,12 +102,14 @@ function ref(item: unknown, path: Path, allowPosition: boolean): RelationRef {
 function documentIdRef(value: string, path: Path): RelationRef {
   // A numeric string is an id, as Strapi reads it.
   if (/^\d+$/.test(value)) return idRef(Number(value), path);
-  if (value.length === 0 || value.length > 255) fail(path, `${path.join('.')}: "${value.slice(0, 40)}" is not a valid documentId`);
+  if (value.length === 0 || value.length > 255)
+    fail(path, `${path.join('.')}: "${value.slice(0, 40)}" is not a valid documentId`);
   return { documentId: value, path };
 }
 
 function idRef(value: unknown, path: Path): RelationRef {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) fail(path, `${path.join('.')}: ids are positive integers`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    fail(path, `${path.join('.')}: ids are positive integers`);
   return { id: value, path };
 }
 

@@ -21,26 +21,44 @@ interface LinkRow {
 }
 
 /** documentIds for the references of a change, checking that every referenced document exists. */
-async function resolveRefs(trx: Executor, target: ContentType, refs: readonly RelationRef[]): Promise<Map<RelationRef, string>> {
+async function resolveRefs(
+  trx: Executor,
+  target: ContentType,
+  refs: readonly RelationRef[],
+): Promise<Map<RelationRef, string>> {
   const ids = [...new Set(refs.filter((r) => r.id !== undefined).map((r) => r.id!))];
   const documentIds = [...new Set(refs.filter((r) => r.documentId !== undefined).map((r) => r.documentId!))];
   const byId = new Map<number, string>();
   const known = new Set<string>();
   if (ids.length) {
-    const rows = await trx.selectFrom(target.tableName).select(['id', 'document_id']).where('id', 'in', ids).execute();
+    const rows = await trx
+      .selectFrom(target.tableName)
+      .select(['id', 'document_id'])
+      .where('id', 'in', ids)
+      .execute();
     for (const row of rows) byId.set(Number(row.id), row.document_id as string);
   }
   if (documentIds.length) {
-    const rows = await trx.selectFrom(target.tableName).select('document_id').distinct().where('document_id', 'in', documentIds).execute();
+    const rows = await trx
+      .selectFrom(target.tableName)
+      .select('document_id')
+      .distinct()
+      .where('document_id', 'in', documentIds)
+      .execute();
     for (const row of rows) known.add(row.document_id as string);
   }
   const resolved = new Map<RelationRef, string>();
   const errors: FieldError[] = [];
   for (const ref of refs) {
-    const documentId = ref.id !== undefined ? byId.get(ref.id) : known.has(ref.documentId!) ? ref.documentId! : undefined;
+    const documentId =
+      ref.id !== undefined ? byId.get(ref.id) : known.has(ref.documentId!) ? ref.documentId! : undefined;
     if (documentId === undefined) {
       const label = ref.id !== undefined ? `id ${ref.id}` : `documentId "${ref.documentId}"`;
-      errors.push({ path: [...ref.path], message: `${ref.path.join('.')}: no ${target.uid} document with ${label}`, name: 'ValidationError' });
+      errors.push({
+        path: [...ref.path],
+        message: `${ref.path.join('.')}: no ${target.uid} document with ${label}`,
+        name: 'ValidationError',
+      });
     } else {
       resolved.set(ref, documentId);
     }
@@ -60,7 +78,11 @@ function allRefs(change: RelationChange): RelationRef[] {
 }
 
 /** The new ordered list of document ids after a change. */
-function nextList(current: readonly string[], change: RelationChange, resolved: Map<RelationRef, string>): string[] {
+function nextList(
+  current: readonly string[],
+  change: RelationChange,
+  resolved: Map<RelationRef, string>,
+): string[] {
   if (change.set) return [...new Set(change.set.map((ref) => resolved.get(ref)!))];
   let list = [...current];
   const removed = new Set(change.disconnect.map((ref) => resolved.get(ref)!));
@@ -100,27 +122,52 @@ function connectOrder(connect: readonly RelationRef[], resolved: Map<RelationRef
   return ordered;
 }
 
-function place(list: string[], id: string, position: Position | undefined, resolved: Map<RelationRef, string>, ref: RelationRef): void {
+function place(
+  list: string[],
+  id: string,
+  position: Position | undefined,
+  resolved: Map<RelationRef, string>,
+  ref: RelationRef,
+): void {
   if (!position || 'end' in position) return void list.push(id);
   if ('start' in position) return void list.unshift(id);
   const anchorRef = 'before' in position ? position.before : position.after;
   const anchor = resolved.get(anchorRef)!;
   const index = list.indexOf(anchor);
   if (index === -1) {
-    throw new ValidationError(`${ref.path.join('.')}: cannot place it ${'before' in position ? 'before' : 'after'} "${anchor}", which is not in the relation`, {
-      errors: [{ path: [...ref.path, 'position'], message: 'position refers to a document that is not connected', name: 'ValidationError' }],
-    });
+    throw new ValidationError(
+      `${ref.path.join('.')}: cannot place it ${'before' in position ? 'before' : 'after'} "${anchor}", which is not in the relation`,
+      {
+        errors: [
+          {
+            path: [...ref.path, 'position'],
+            message: 'position refers to a document that is not connected',
+            name: 'ValidationError',
+          },
+        ],
+      },
+    );
   }
   list.splice('before' in position ? index : index + 1, 0, id);
 }
 
 /** Owner side: rewrites the links of one owner row (`fresh`: a row created in this write, with no links yet). */
-export async function writeOwnerLinks(trx: Executor, sourceId: number, change: RelationChange, fresh = false): Promise<void> {
+export async function writeOwnerLinks(
+  trx: Executor,
+  sourceId: number,
+  change: RelationChange,
+  fresh = false,
+): Promise<void> {
   const { storage } = change.view;
   const table = storage.table;
   const current = fresh
     ? []
-    : ((await trx.selectFrom(table).selectAll().where('source_id', '=', sourceId).orderBy('source_ord').execute()) as LinkRow[]);
+    : ((await trx
+        .selectFrom(table)
+        .selectAll()
+        .where('source_id', '=', sourceId)
+        .orderBy('source_ord')
+        .execute()) as LinkRow[]);
   const resolved = await resolveRefs(trx, storage.target, allRefs(change));
   let list = nextList(
     current.map((row) => row.target_document_id),
@@ -134,7 +181,15 @@ export async function writeOwnerLinks(trx: Executor, sourceId: number, change: R
   if (storage.targetToOne && list.length) await releaseTargets(trx, storage, sourceId, list);
   for (const [index, targetDocumentId] of list.entries()) {
     const targetOrd = kept.get(targetDocumentId) ?? (await nextTargetOrd(trx, table, targetDocumentId));
-    await trx.insertInto(table).values({ source_id: sourceId, target_document_id: targetDocumentId, source_ord: index, target_ord: targetOrd }).execute();
+    await trx
+      .insertInto(table)
+      .values({
+        source_id: sourceId,
+        target_document_id: targetDocumentId,
+        source_ord: index,
+        target_ord: targetOrd,
+      })
+      .execute();
   }
 }
 
@@ -151,13 +206,31 @@ async function nextTargetOrd(trx: Executor, table: string, targetDocumentId: str
  * oneToOne / oneToMany: a target document belongs to one owner row per status. Linking it here unlinks
  * it from the other rows of the same status (for component owners, from every other row).
  */
-async function releaseTargets(trx: Executor, storage: RelationStorage, sourceId: number, targets: readonly string[]): Promise<void> {
+async function releaseTargets(
+  trx: Executor,
+  storage: RelationStorage,
+  sourceId: number,
+  targets: readonly string[],
+): Promise<void> {
   const owner = storage.owner;
-  let query = trx.deleteFrom(storage.table).where('target_document_id', 'in', targets).where('source_id', '<>', sourceId);
+  let query = trx
+    .deleteFrom(storage.table)
+    .where('target_document_id', 'in', targets)
+    .where('source_id', '<>', sourceId);
   if (owner.modelType === 'contentType') {
-    const self = await trx.selectFrom(owner.tableName).select('published_at').where('id', '=', sourceId).executeTakeFirst();
+    const self = await trx
+      .selectFrom(owner.tableName)
+      .select('published_at')
+      .where('id', '=', sourceId)
+      .executeTakeFirst();
     const isDraft = self?.published_at === null || self?.published_at === undefined;
-    query = query.where('source_id', 'in', trx.selectFrom(owner.tableName).select('id').where('published_at', isDraft ? 'is' : 'is not', null),
+    query = query.where(
+      'source_id',
+      'in',
+      trx
+        .selectFrom(owner.tableName)
+        .select('id')
+        .where('published_at', isDraft ? 'is' : 'is not', null),
     );
   }
   await query.execute();
@@ -168,7 +241,12 @@ async function releaseTargets(trx: Executor, storage: RelationStorage, sourceId:
  * links to it. A write that publishes changes the owners' draft and published rows; a draft-only write
  * changes their drafts (publishing the document later carries it over, see syncInverseLinks).
  */
-export async function writeInverseLinks(trx: Executor, documentId: string, change: RelationChange, publish: boolean): Promise<void> {
+export async function writeInverseLinks(
+  trx: Executor,
+  documentId: string,
+  change: RelationChange,
+  publish: boolean,
+): Promise<void> {
   const { storage } = change.view;
   const owner = storage.owner as ContentType;
   const table = storage.table;
@@ -206,22 +284,55 @@ export async function writeInverseLinks(trx: Executor, documentId: string, chang
   }
   if (storage.targetToOne) {
     // The target may have only one owner: any other owner's links to it go.
-    await trx.deleteFrom(table).where('target_document_id', '=', documentId).where('source_id', 'in', ownerRows()).where('source_id', 'not in', trx.selectFrom(owner.tableName).select('id').where('document_id', 'in', list.length ? list : ['']),
-    ).execute();
+    await trx
+      .deleteFrom(table)
+      .where('target_document_id', '=', documentId)
+      .where('source_id', 'in', ownerRows())
+      .where(
+        'source_id',
+        'not in',
+        trx
+          .selectFrom(owner.tableName)
+          .select('id')
+          .where('document_id', 'in', list.length ? list : ['']),
+      )
+      .execute();
   }
   for (const [index, ownerDocumentId] of list.entries()) {
     const rows = await ownerRows().where('document_id', '=', ownerDocumentId).execute();
     for (const row of rows) {
       const sourceId = Number(row.id);
-      const existing = await trx.selectFrom(table).select('source_ord').where('source_id', '=', sourceId).where('target_document_id', '=', documentId).executeTakeFirst();
+      const existing = await trx
+        .selectFrom(table)
+        .select('source_ord')
+        .where('source_id', '=', sourceId)
+        .where('target_document_id', '=', documentId)
+        .executeTakeFirst();
       if (existing) {
-        await trx.updateTable(table).set({ target_ord: index }).where('source_id', '=', sourceId).where('target_document_id', '=', documentId).execute();
+        await trx
+          .updateTable(table)
+          .set({ target_ord: index })
+          .where('source_id', '=', sourceId)
+          .where('target_document_id', '=', documentId)
+          .execute();
         continue;
       }
       // The owner side may be to-one (article.author): connecting replaces the owner row's link.
       if (storage.ownerToOne) await trx.deleteFrom(table).where('source_id', '=', sourceId).execute();
-      const next = await trx.selectFrom(table).select(sql<number>`coalesce(max(source_ord), -1) + 1`.as('next')).where('source_id', '=', sourceId).executeTakeFirst();
-      await trx.insertInto(table).values({ source_id: sourceId, target_document_id: documentId, source_ord: Number(next?.next ?? 0), target_ord: index }).execute();
+      const next = await trx
+        .selectFrom(table)
+        .select(sql<number>`coalesce(max(source_ord), -1) + 1`.as('next'))
+        .where('source_id', '=', sourceId)
+        .executeTakeFirst();
+      await trx
+        .insertInto(table)
+        .values({
+          source_id: sourceId,
+          target_document_id: documentId,
+          source_ord: Number(next?.next ?? 0),
+          target_ord: index,
+        })
+        .execute();
     }
   }
 }
@@ -244,10 +355,14 @@ export async function copyOwnedLinks(
     if (storage.targetToOne && storage.owner.modelType === 'contentType') {
       // The published copy takes its targets from other published rows (one owner per status).
       await sql`delete from ${table} where target_document_id in (select target_document_id from ${table} where source_id = ${fromId})
-        and source_id in (select id from ${sql.table(storage.owner.tableName)} where published_at is not null and id <> ${toId})`.execute(trx);
+        and source_id in (select id from ${sql.table(storage.owner.tableName)} where published_at is not null and id <> ${toId})`.execute(
+        trx,
+      );
     }
     await sql`insert into ${table} (source_id, target_document_id, source_ord, target_ord)
-      select cast(${toId} as integer), target_document_id, source_ord, target_ord from ${table} where source_id = ${fromId}`.execute(trx);
+      select cast(${toId} as integer), target_document_id, source_ord, target_ord from ${table} where source_id = ${fromId}`.execute(
+      trx,
+    );
   }
 }
 
@@ -255,11 +370,19 @@ export async function copyOwnedLinks(
  * Publishing document `documentId` publishes the draft state of the relations other documents own
  * towards it: each published owner row links to it exactly when that owner's draft row does.
  */
-export async function syncInverseLinks(trx: Executor, schema: Schema, type: ContentType, documentId: string): Promise<void> {
+export async function syncInverseLinks(
+  trx: Executor,
+  schema: Schema,
+  type: ContentType,
+  documentId: string,
+): Promise<void> {
   for (const storage of ownedRelations(schema)) {
     const owner = storage.owner;
-    if (storage.target.uid !== type.uid || owner.modelType !== 'contentType' || !owner.draftAndPublish) continue;
-    const hasInverse = [...type.attributes.values()].some((a) => a.kind === 'relation' && a.mappedBy === storage.ownerAttribute.name && a.target === owner.uid);
+    if (storage.target.uid !== type.uid || owner.modelType !== 'contentType' || !owner.draftAndPublish)
+      continue;
+    const hasInverse = [...type.attributes.values()].some(
+      (a) => a.kind === 'relation' && a.mappedBy === storage.ownerAttribute.name && a.target === owner.uid,
+    );
     if (!hasInverse) continue;
     const table = sql.table(storage.table);
     const owners = sql.table(owner.tableName);
@@ -267,24 +390,48 @@ export async function syncInverseLinks(trx: Executor, schema: Schema, type: Cont
     await sql`delete from ${table} where target_document_id = ${documentId} and source_id in (
         select p.id from ${owners} p where p.published_at is not null and not exists (
           select 1 from ${owners} d join ${table} l on l.source_id = d.id
-          where d.document_id = p.document_id and d.published_at is null and l.target_document_id = ${documentId}))`.execute(trx);
+          where d.document_id = p.document_id and d.published_at is null and l.target_document_id = ${documentId}))`.execute(
+      trx,
+    );
     // Published owner rows whose draft links here gain it (replacing their link when the owner side is to-one).
-    const { rows } = await sql<{ id: number; target_ord: number }>`select p.id as id, l.target_ord as target_ord
+    const { rows } = await sql<{
+      id: number;
+      target_ord: number;
+    }>`select p.id as id, l.target_ord as target_ord
         from ${owners} p join ${owners} d on d.document_id = p.document_id and d.published_at is null
         join ${table} l on l.source_id = d.id and l.target_document_id = ${documentId}
         where p.published_at is not null and not exists (
-          select 1 from ${table} x where x.source_id = p.id and x.target_document_id = ${documentId})`.execute(trx);
+          select 1 from ${table} x where x.source_id = p.id and x.target_document_id = ${documentId})`.execute(
+      trx,
+    );
     for (const row of rows) {
       const sourceId = Number(row.id);
       if (storage.ownerToOne) await trx.deleteFrom(storage.table).where('source_id', '=', sourceId).execute();
-      const next = await trx.selectFrom(storage.table).select(sql<number>`coalesce(max(source_ord), -1) + 1`.as('next')).where('source_id', '=', sourceId).executeTakeFirst();
-      await trx.insertInto(storage.table).values({ source_id: sourceId, target_document_id: documentId, source_ord: Number(next?.next ?? 0), target_ord: Number(row.target_ord) }).execute();
+      const next = await trx
+        .selectFrom(storage.table)
+        .select(sql<number>`coalesce(max(source_ord), -1) + 1`.as('next'))
+        .where('source_id', '=', sourceId)
+        .executeTakeFirst();
+      await trx
+        .insertInto(storage.table)
+        .values({
+          source_id: sourceId,
+          target_document_id: documentId,
+          source_ord: Number(next?.next ?? 0),
+          target_ord: Number(row.target_ord),
+        })
+        .execute();
     }
   }
 }
 
 /** Removes links that point at a document being deleted, in every table that can hold them. */
-export async function deleteInboundLinks(trx: Executor, schema: Schema, type: ContentType, documentId: string): Promise<void> {
+export async function deleteInboundLinks(
+  trx: Executor,
+  schema: Schema,
+  type: ContentType,
+  documentId: string,
+): Promise<void> {
   for (const storage of ownedRelations(schema)) {
     if (storage.target.uid !== type.uid) continue;
     await trx.deleteFrom(storage.table).where('target_document_id', '=', documentId).execute();

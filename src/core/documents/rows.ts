@@ -94,14 +94,21 @@ export async function publishDraft(
       .where('document_id', '=', documentId)
       .where('published_at', 'is not', null)
       .execute();
-    await deleteRows(trx, schema, type, previous.map((row) => Number(row.id)));
+    await deleteRows(
+      trx,
+      schema,
+      type,
+      previous.map((row) => Number(row.id)),
+    );
   }
   const columns = ['document_id', 'created_at', 'updated_at', ...scalarColumns(type)].map((c) => sql.id(c));
   const table = sql.id(type.tableName);
   // The cast types the parameter: in a select list PostgreSQL would otherwise read it as text.
   const publishedAt = sql`cast(${now} as ${sql.raw(ctx.database.dialect.columnType('datetime'))})`;
   const { rows } = await sql<{ id: number }>`insert into ${table} (${sql.join(columns)}, published_at)
-    select ${sql.join(columns)}, ${publishedAt} from ${table} where id = ${draftId} returning id`.execute(trx);
+    select ${sql.join(columns)}, ${publishedAt} from ${table} where id = ${draftId} returning id`.execute(
+    trx,
+  );
   const publishedId = Number(rows[0].id);
   await copyOwnedLinks(trx, schema, type.uid, draftId, publishedId, firstPublish);
   await copyComponents(trx, schema, type, draftId, publishedId, firstPublish);

@@ -24,6 +24,7 @@ const UNSTORABLE = 'must be valid Unicode text without NUL characters';
 export function validateScalar(
   attribute: ScalarAttribute,
   value: unknown,
+  options: { draft?: boolean } = {},
 ): { value: unknown } | { message: string } {
   const name = attribute.name;
   const fail = (message: string) => ({ message: `${name} ${message}` });
@@ -33,8 +34,10 @@ export function validateScalar(
     if (typeof value !== 'string') return fail('must be a `string` type');
     if (!isStorableText(value)) return fail(UNSTORABLE);
     const length = [...value].length;
+    // As in Strapi v5, drafts may be shorter than minLength; publishing enforces it (checkPublishable).
     if (
       attribute.minLength !== undefined &&
+      !options.draft &&
       length < attribute.minLength &&
       !(value === '' && !attribute.required)
     ) {

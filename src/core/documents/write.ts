@@ -7,7 +7,7 @@ import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
 import { deleteRows, writeRowRelations } from './component-write.js';
 import { withDbErrors } from './db-errors.js';
-import { checkRequired, checkUnique, readInput, type WriteInput } from './input.js';
+import { checkPublishable, checkUnique, readInput, type WriteInput } from './input.js';
 import { compilePopulate, runPopulate } from './populate.js';
 import { checkStoredComponents } from './publish-checks.js';
 import { deleteInboundLinks, syncInverseLinks, writeInverseLinks } from './relation-write.js';
@@ -29,11 +29,14 @@ function publishes(type: ContentType, query: FindQuery): boolean {
   return !type.draftAndPublish || query.status === 'published';
 }
 
-export async function createDocument(ctx: CoreContext, type: ContentType, options: WriteOptions): Promise<Document> {
+export async function createDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  options: WriteOptions,
+): Promise<Document> {
   const query = parseSingleQuery(ctx.schema(), type, options.params);
   const publish = publishes(type, query);
   const input = await readInput(ctx, type, options.data, 'create', { publish });
-  if (publish) checkRequired(type, input.values);
 
   return withDbErrors(type, () =>
     ctx.database.transaction(async (trx) => {
@@ -57,11 +60,17 @@ async function insertDocument(
   const base = { document_id: documentId, created_at: now, updated_at: now, ...toColumns(ctx, input.values) };
   const status = type.draftAndPublish ? 'draft' : 'published';
   await checkUnique(ctx, trx, type, input.values, status, documentId);
-  const rowId = await insertRow(trx, type.tableName, { ...base, published_at: type.draftAndPublish ? null : now });
+  const rowId = await insertRow(trx, type.tableName, {
+    ...base,
+    published_at: type.draftAndPublish ? null : now,
+  });
   await writeRelations(ctx, trx, type, rowId, documentId, input, publish, true);
   if (!type.draftAndPublish || !publish) return rowId;
   await checkUnique(ctx, trx, type, input.values, 'published', documentId);
-  const written = new Set([...input.relations.map((change) => change.attribute.name), ...input.components.map((change) => change.field)]);
+  const written = new Set([
+    ...input.relations.map((change) => change.attribute.name),
+    ...input.components.map((change) => change.field),
+  ]);
   return publishDraft(ctx, trx, type, rowId, documentId, now, written);
 }
 
@@ -77,11 +86,18 @@ async function writeRelations(
 ): Promise<void> {
   const schema = ctx.schema();
   await writeRowRelations(ctx, trx, schema, type, rowId, input, fresh);
-  for (const change of input.relations) if (change.view.side === 'inverse') await writeInverseLinks(trx, documentId, change, publish);
+  for (const change of input.relations)
+    if (change.view.side === 'inverse') await writeInverseLinks(trx, documentId, change, publish);
 }
 
 /** The response of a write: the row with the requested fields and populate. */
-async function respond(ctx: CoreContext, trx: Executor, type: ContentType, id: number, query: FindQuery): Promise<Document> {
+async function respond(
+  ctx: CoreContext,
+  trx: Executor,
+  type: ContentType,
+  id: number,
+  query: FindQuery,
+): Promise<Document> {
   const document = await readDocument(ctx, trx, type, id, query.fields);
   if (query.populate.length) {
     const plan = compilePopulate(ctx.database, query.populate, query.status);
@@ -91,7 +107,12 @@ async function respond(ctx: CoreContext, trx: Executor, type: ContentType, id: n
 }
 
 /** Returns null when the document does not exist. */
-export async function updateDocument(ctx: CoreContext, type: ContentType, documentId: string, options: WriteOptions): Promise<Document | null> {
+export async function updateDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  options: WriteOptions,
+): Promise<Document | null> {
   const query = parseSingleQuery(ctx.schema(), type, options.params);
   const publish = publishes(type, query);
   const input = await readInput(ctx, type, options.data, 'update', { publish });
@@ -116,7 +137,7 @@ async function updateRows(
 ): Promise<number> {
   const documentId = current.document_id as string;
   const id = Number(current.id);
-  if (publish) checkRequired(type, input.values, current);
+  if (publish) checkPublishable(type, input.values, current);
   await checkUnique(ctx, trx, type, input.values, type.draftAndPublish ? 'draft' : 'published', documentId);
   const now = nowIso();
   await trx
@@ -140,25 +161,49 @@ async function updateRows(
 }
 
 /** Deletes every row of the document (draft and published). Deleting a missing document is not an error. */
-export async function deleteDocument(ctx: CoreContext, type: ContentType, documentId: string, params: unknown): Promise<void> {
+export async function deleteDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  params: unknown,
+): Promise<void> {
   rejectDraftDelete(ctx, type, params);
   await ctx.database.transaction(async (trx) => {
-    const rows = await trx.selectFrom(type.tableName).select('id').where('document_id', '=', documentId).execute();
+    const rows = await trx
+      .selectFrom(type.tableName)
+      .select('id')
+      .where('document_id', '=', documentId)
+      .execute();
     if (rows.length === 0) return;
-    await deleteRows(trx, ctx.schema(), type, rows.map((row) => Number(row.id)));
+    await deleteRows(
+      trx,
+      ctx.schema(),
+      type,
+      rows.map((row) => Number(row.id)),
+    );
     await deleteInboundLinks(trx, ctx.schema(), type, documentId);
   });
 }
 
 function rejectDraftDelete(ctx: CoreContext, type: ContentType, params: unknown): void {
   const query = parseSingleQuery(ctx.schema(), type, params);
-  if (type.draftAndPublish && query.status === 'draft' && (params as { status?: unknown })?.status !== undefined) {
-    throw new ValidationError('Cannot delete a draft document: a delete removes the draft and the published version together');
+  if (
+    type.draftAndPublish &&
+    query.status === 'draft' &&
+    (params as { status?: unknown })?.status !== undefined
+  ) {
+    throw new ValidationError(
+      'Cannot delete a draft document: a delete removes the draft and the published version together',
+    );
   }
 }
 
 /** PUT /api/:singular — creates the single type's document or updates it; publishes unless status=draft. */
-export async function upsertSingleDocument(ctx: CoreContext, type: ContentType, options: WriteOptions): Promise<Document> {
+export async function upsertSingleDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  options: WriteOptions,
+): Promise<Document> {
   const query = parseSingleQuery(ctx.schema(), type, options.params);
   const publish = publishes(type, query);
   return withDbErrors(type, () =>
@@ -169,7 +214,6 @@ export async function upsertSingleDocument(ctx: CoreContext, type: ContentType, 
       if (current) {
         id = await updateRows(ctx, trx, type, current, input, publish);
       } else {
-        if (publish) checkRequired(type, input.values);
         id = await insertDocument(ctx, trx, type, createId(), input, publish);
       }
       return respond(ctx, trx, type, id, query);
@@ -178,11 +222,21 @@ export async function upsertSingleDocument(ctx: CoreContext, type: ContentType, 
 }
 
 /** DELETE /api/:singular. */
-export async function deleteSingleDocument(ctx: CoreContext, type: ContentType, params: unknown): Promise<void> {
+export async function deleteSingleDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  params: unknown,
+): Promise<void> {
   rejectDraftDelete(ctx, type, params);
   await ctx.database.transaction(async (trx) => {
     const rows = await trx.selectFrom(type.tableName).select(['id', 'document_id']).execute();
-    await deleteRows(trx, ctx.schema(), type, rows.map((row) => Number(row.id)));
-    for (const documentId of new Set(rows.map((row) => row.document_id as string))) await deleteInboundLinks(trx, ctx.schema(), type, documentId);
+    await deleteRows(
+      trx,
+      ctx.schema(),
+      type,
+      rows.map((row) => Number(row.id)),
+    );
+    for (const documentId of new Set(rows.map((row) => row.document_id as string)))
+      await deleteInboundLinks(trx, ctx.schema(), type, documentId);
   });
 }

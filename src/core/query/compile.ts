@@ -1,7 +1,21 @@
-import { sql, type CompiledQuery, type Expression, type OrderByModifiersCallbackExpression, type RawBuilder, type SqlBool } from 'kysely';
+import {
+  sql,
+  type CompiledQuery,
+  type Expression,
+  type OrderByModifiersCallbackExpression,
+  type RawBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Model, ScalarAttribute } from '../schema/model.js';
-import { linkedModel, type FilterNode, type FindQuery, type RelatedLink, type SortItem, type Status } from './types.js';
+import {
+  linkedModel,
+  type FilterNode,
+  type FindQuery,
+  type RelatedLink,
+  type SortItem,
+  type Status,
+} from './types.js';
 
 const ROOT = 't';
 const TRUE = sql<SqlBool>`1 = 1`;
@@ -30,7 +44,11 @@ export interface CompiledFind {
 }
 
 /** Turns a validated FindQuery into SQL: one statement for the page, one for the total. */
-export function compileFind(database: Database, query: FindQuery, extra?: { documentId?: string }): CompiledFind {
+export function compileFind(
+  database: Database,
+  query: FindQuery,
+  extra?: { documentId?: string },
+): CompiledFind {
   const { db, dialect } = database;
   const scope = new SqlScope(database, query.status);
   const table = query.type.tableName;
@@ -40,14 +58,19 @@ export function compileFind(database: Database, query: FindQuery, extra?: { docu
     .selectFrom(`${table} as ${ROOT}`)
     .select(query.fields.map((f) => dialect.selectColumn(ROOT, f.column, f.storage, f.name)))
     .where(where);
-  for (const item of query.sort) rows = rows.orderBy(sortExpression(scope, item, ROOT), nullsSmallest(item.direction));
+  for (const item of query.sort)
+    rows = rows.orderBy(sortExpression(scope, item, ROOT), nullsSmallest(item.direction));
   // The primary key breaks ties, so pages never overlap or skip rows.
   rows = rows.orderBy(sql.ref(`${ROOT}.id`), 'asc');
   const { limit, offset } = window(query);
   rows = rows.limit(limit).offset(offset);
 
   const count = query.pagination.withCount
-    ? db.selectFrom(`${table} as ${ROOT}`).select(sql<number>`count(*)`.as('count')).where(where).compile()
+    ? db
+        .selectFrom(`${table} as ${ROOT}`)
+        .select(sql<number>`count(*)`.as('count'))
+        .where(where)
+        .compile()
     : undefined;
   return { rows: rows.compile(), count };
 }
@@ -62,12 +85,19 @@ export function nullsSmallest(direction: 'asc' | 'desc'): OrderByModifiersCallba
 
 export function window(query: FindQuery): { limit: number; offset: number } {
   const p = query.pagination;
-  return p.mode === 'page' ? { limit: p.pageSize, offset: (p.page - 1) * p.pageSize } : { limit: p.limit, offset: p.start };
+  return p.mode === 'page'
+    ? { limit: p.pageSize, offset: (p.page - 1) * p.pageSize }
+    : { limit: p.limit, offset: p.start };
 }
 
-function whereClause(scope: SqlScope, query: FindQuery, extra?: { documentId?: string }): RawBuilder<SqlBool> {
+function whereClause(
+  scope: SqlScope,
+  query: FindQuery,
+  extra?: { documentId?: string },
+): RawBuilder<SqlBool> {
   const parts: RawBuilder<SqlBool>[] = [statusCondition(scope.status, ROOT)];
-  if (extra?.documentId !== undefined) parts.push(sql<SqlBool>`${sql.ref(`${ROOT}.document_id`)} = ${extra.documentId}`);
+  if (extra?.documentId !== undefined)
+    parts.push(sql<SqlBool>`${sql.ref(`${ROOT}.document_id`)} = ${extra.documentId}`);
   if (query.filters) parts.push(compileFilter(scope, query.filters, ROOT));
   return conjunction(parts);
 }
@@ -138,7 +168,11 @@ export function relatedRows(
       sql<SqlBool>`${sql.ref(`${inner}.parent_type`)} = ${link.parentUid}`,
       sql<SqlBool>`${sql.ref(`${inner}.field`)} = ${link.field}`,
     ]);
-    return { from: sql`${sql.table(model.tableName)} as ${sql.id(inner)}`, where, order: sql.ref(`${inner}.ord`) };
+    return {
+      from: sql`${sql.table(model.tableName)} as ${sql.id(inner)}`,
+      where,
+      order: sql.ref(`${inner}.ord`),
+    };
   }
   const { storage, side } = link.view;
   const l = `${inner}_l`;
@@ -157,11 +191,20 @@ export function relatedRows(
 }
 
 /** The value a sort item orders by: a column, or the first related row's column through relations. */
-export function sortExpression(scope: SqlScope, item: Pick<SortItem, 'steps' | 'field'>, alias: string): Expression<unknown> {
+export function sortExpression(
+  scope: SqlScope,
+  item: Pick<SortItem, 'steps' | 'field'>,
+  alias: string,
+): Expression<unknown> {
   return pathValue(scope, item.steps, item.field, alias);
 }
 
-function pathValue(scope: SqlScope, steps: readonly RelatedLink[], field: ScalarAttribute, alias: string): Expression<unknown> {
+function pathValue(
+  scope: SqlScope,
+  steps: readonly RelatedLink[],
+  field: ScalarAttribute,
+  alias: string,
+): Expression<unknown> {
   if (steps.length === 0) return sql.ref(`${alias}.${field.column}`);
   const inner = scope.alias('s');
   const related = relatedRows(scope, steps[0], alias, inner);

@@ -5,7 +5,13 @@ import type { Schema } from '../schema/registry.js';
 import { Invalid, castScalar, parseBoolean } from '../values.js';
 import { resolveLink } from './links.js';
 import { asList, isPlainObject } from './raw.js';
-import { COMPARISON_OPERATORS, linkedModel, type ComparisonOperator, type FilterNode, type RelatedLink } from './types.js';
+import {
+  COMPARISON_OPERATORS,
+  linkedModel,
+  type ComparisonOperator,
+  type FilterNode,
+  type RelatedLink,
+} from './types.js';
 
 const MAX_FILTER_NODES = 500;
 
@@ -40,29 +46,44 @@ export function parseFilters(schema: Schema, model: Model, raw: unknown): Filter
 
 function count(walk: Walk): void {
   if (++walk.nodes > MAX_FILTER_NODES) {
-    throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, { source: 'query', param: 'filters' });
+    throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, {
+      source: 'query',
+      param: 'filters',
+    });
   }
 }
 
 function keyError(key: string, path: readonly string[]): ValidationError {
-  return invalidKey(key, { source: 'query', param: 'filters', path: path.length ? [...path, key].join('.') : undefined });
+  return invalidKey(key, {
+    source: 'query',
+    param: 'filters',
+    path: path.length ? [...path, key].join('.') : undefined,
+  });
 }
 
 function parseGroup(walk: Walk, model: Model, raw: unknown, path: readonly string[]): FilterNode | undefined {
   const list = asList(raw);
   if (list) return and(list.map((item) => parseGroup(walk, model, item, path)));
   if (!isPlainObject(raw)) {
-    throw new ValidationError(`Invalid filters${path.length ? ` at ${path.join('.')}` : ''}: expected an object`, {
-      source: 'query',
-      param: 'filters',
-    });
+    throw new ValidationError(
+      `Invalid filters${path.length ? ` at ${path.join('.')}` : ''}: expected an object`,
+      {
+        source: 'query',
+        param: 'filters',
+      },
+    );
   }
   const children: (FilterNode | undefined)[] = [];
   for (const [key, value] of Object.entries(raw)) {
     count(walk);
     if (key === '$and' || key === '$or') {
       const items = asList(value);
-      if (!items) throw new ValidationError(`Invalid filters: ${key} expects an array`, { key, source: 'query', param: 'filters' });
+      if (!items)
+        throw new ValidationError(`Invalid filters: ${key} expects an array`, {
+          key,
+          source: 'query',
+          param: 'filters',
+        });
       const parts = items.map((item) => parseGroup(walk, model, item, path));
       children.push(key === '$and' ? and(parts) : or(parts));
     } else if (key === '$not') {
@@ -75,7 +96,13 @@ function parseGroup(walk: Walk, model: Model, raw: unknown, path: readonly strin
   return and(children);
 }
 
-function parseAttribute(walk: Walk, model: Model, key: string, value: unknown, path: readonly string[]): FilterNode | undefined {
+function parseAttribute(
+  walk: Walk,
+  model: Model,
+  key: string,
+  value: unknown,
+  path: readonly string[],
+): FilterNode | undefined {
   const field = model.fields.get(key);
   if (field) {
     if (field.private || field.type === 'password') throw keyError(key, path);
@@ -90,20 +117,39 @@ function parseAttribute(walk: Walk, model: Model, key: string, value: unknown, p
 }
 
 /** Under a relation or component: the related model's filters, plus `$null`/`$notNull` on the link itself. */
-function parseRelated(walk: Walk, link: RelatedLink, value: unknown, path: readonly string[]): FilterNode | undefined {
+function parseRelated(
+  walk: Walk,
+  link: RelatedLink,
+  value: unknown,
+  path: readonly string[],
+): FilterNode | undefined {
   const related = linkedModel(link);
   if (value === null) return { kind: 'related', link, exists: false };
   if (!isPlainObject(value) && !Array.isArray(value)) {
     // A bare value names the related document: by documentId, or by id when numeric (Strapi v4 habit).
-    const id = related.fields.get(typeof value === 'string' && !/^\d+$/.test(value) && related.fields.has('documentId') ? 'documentId' : 'id')!;
-    return { kind: 'related', link, exists: true, child: parseFieldCondition(walk, id, value, [...path, id.name]) };
+    const id = related.fields.get(
+      typeof value === 'string' && !/^\d+$/.test(value) && related.fields.has('documentId')
+        ? 'documentId'
+        : 'id',
+    )!;
+    return {
+      kind: 'related',
+      link,
+      exists: true,
+      child: parseFieldCondition(walk, id, value, [...path, id.name]),
+    };
   }
   const rest: Record<string, unknown> = {};
   const children: (FilterNode | undefined)[] = [];
   for (const [key, operand] of Object.entries(isPlainObject(value) ? value : { $and: value })) {
     if (key === '$null' || key === '$notNull') {
       const flag = parseBoolean(operand);
-      if (flag instanceof Invalid) throw new ValidationError(`Invalid value for ${path.join('.')}.${key}: expected ${flag.expected}`, { key, source: 'query', param: 'filters' });
+      if (flag instanceof Invalid)
+        throw new ValidationError(`Invalid value for ${path.join('.')}.${key}: expected ${flag.expected}`, {
+          key,
+          source: 'query',
+          param: 'filters',
+        });
       const exists = key === '$null' ? !flag : flag;
       children.push({ kind: 'related', link, exists });
     } else {
@@ -115,7 +161,12 @@ function parseRelated(walk: Walk, link: RelatedLink, value: unknown, path: reado
   return and(children);
 }
 
-function parseFieldCondition(walk: Walk, field: ScalarAttribute, value: unknown, path: readonly string[]): FilterNode | undefined {
+function parseFieldCondition(
+  walk: Walk,
+  field: ScalarAttribute,
+  value: unknown,
+  path: readonly string[],
+): FilterNode | undefined {
   // Empty conditions are dropped, as Strapi does (in-process callers and GraphQL can produce them).
   if (value === undefined || isEmptyObject(value)) return undefined;
   if (value === null) return condition(field, '$null', true);
@@ -129,11 +180,17 @@ function parseFieldCondition(walk: Walk, field: ScalarAttribute, value: unknown,
       children.push(child && { kind: 'not', child });
     } else if (operator === '$and' || operator === '$or') {
       const items = asList(operand) ?? (isPlainObject(operand) ? [operand] : undefined);
-      if (!items) throw new ValidationError(`Invalid filters: ${operator} expects an array`, { key: operator, source: 'query', param: 'filters' });
+      if (!items)
+        throw new ValidationError(`Invalid filters: ${operator} expects an array`, {
+          key: operator,
+          source: 'query',
+          param: 'filters',
+        });
       const parts = items.map((item) => parseFieldCondition(walk, field, item, path));
       children.push(operator === '$and' ? and(parts) : or(parts));
     } else if (COMPARISON_OPERATORS.has(operator)) {
-      if (operand !== undefined && !isEmptyObject(operand)) children.push(parseOperator(field, operator as ComparisonOperator, operand));
+      if (operand !== undefined && !isEmptyObject(operand))
+        children.push(parseOperator(field, operator as ComparisonOperator, operand));
     } else {
       throw invalidKey(operator, { source: 'query', param: 'filters', path: [...path, operator].join('.') });
     }
@@ -166,32 +223,42 @@ function parseOperator(field: ScalarAttribute, operator: ComparisonOperator, ope
   }
   if (SUBSTRING_OPERATORS.has(operator) || CASE_INSENSITIVE.has(operator)) {
     if (!STRING_TYPES.has(field.type)) {
-      throw new ValidationError(`Operator ${operator} only applies to text attributes; ${field.name} is ${field.type}`, {
-        key: operator,
-        source: 'query',
-        param: 'filters',
-      });
+      throw new ValidationError(
+        `Operator ${operator} only applies to text attributes; ${field.name} is ${field.type}`,
+        {
+          key: operator,
+          source: 'query',
+          param: 'filters',
+        },
+      );
     }
-    if (typeof operand !== 'string' && typeof operand !== 'number') throw badValue(field, operator, 'a string');
+    if (typeof operand !== 'string' && typeof operand !== 'number')
+      throw badValue(field, operator, 'a string');
     return condition(field, operator, String(operand));
   }
   if (ORDERING.has(operator) && (field.storage === 'json' || field.storage === 'boolean')) {
-    throw new ValidationError(`Operator ${operator} does not apply to ${field.type} attributes (${field.name})`, {
-      key: operator,
-      source: 'query',
-      param: 'filters',
-    });
+    throw new ValidationError(
+      `Operator ${operator} does not apply to ${field.type} attributes (${field.name})`,
+      {
+        key: operator,
+        source: 'query',
+        param: 'filters',
+      },
+    );
   }
   return condition(field, operator, cast(field, operator, operand));
 }
 
 function cast(field: ScalarAttribute, operator: string, value: unknown): unknown {
   if (field.storage === 'json') {
-    throw new ValidationError(`Attribute ${field.name} (${field.type}) can only be filtered with $null and $notNull`, {
-      key: field.name,
-      source: 'query',
-      param: 'filters',
-    });
+    throw new ValidationError(
+      `Attribute ${field.name} (${field.type}) can only be filtered with $null and $notNull`,
+      {
+        key: field.name,
+        source: 'query',
+        param: 'filters',
+      },
+    );
   }
   if (isPlainObject(value) || Array.isArray(value)) throw badValue(field, operator, 'a single value');
   const result = castScalar(field.type, value);
@@ -235,9 +302,11 @@ function or(nodes: readonly (FilterNode | undefined)[]): FilterNode | undefined 
 /** `_q`: a case-insensitive substring search over the searchable text attributes. */
 export function searchFilter(model: Model, raw: unknown): FilterNode | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw !== 'string') throw new ValidationError('Invalid _q parameter: expected a string', { source: 'query', param: '_q' });
+  if (typeof raw !== 'string')
+    throw new ValidationError('Invalid _q parameter: expected a string', { source: 'query', param: '_q' });
   const fields = [...model.fields.values()].filter((f) => f.searchable);
   // A type with nothing searchable matches nothing rather than everything.
-  if (fields.length === 0) return { kind: 'condition', field: model.fields.get('id')!, operator: '$null', value: true };
+  if (fields.length === 0)
+    return { kind: 'condition', field: model.fields.get('id')!, operator: '$null', value: true };
   return or(fields.map((field) => condition(field, '$containsi', raw)));
 }

@@ -8,7 +8,11 @@ import type { RelatedLink } from './types.js';
  * cannot follow (media until the media library exists, morph relations, relations to absent plugin
  * types); undefined for scalars and dynamic zones.
  */
-export function resolveLink(schema: Schema, model: Model, attribute: Attribute): RelatedLink | 'unavailable' | undefined {
+export function resolveLink(
+  schema: Schema,
+  model: Model,
+  attribute: Attribute,
+): RelatedLink | 'unavailable' | undefined {
   switch (attribute.kind) {
     case 'relation': {
       const view = relationView(schema, model, attribute);
@@ -16,7 +20,9 @@ export function resolveLink(schema: Schema, model: Model, attribute: Attribute):
     }
     case 'component': {
       const component = schema.components.get(attribute.component);
-      return component ? { kind: 'component', field: attribute.name, component, parentUid: model.uid } : 'unavailable';
+      return component
+        ? { kind: 'component', field: attribute.name, component, parentUid: model.uid }
+        : 'unavailable';
     }
     case 'media':
       return 'unavailable';
@@ -29,7 +35,12 @@ export function resolveLink(schema: Schema, model: Model, attribute: Attribute):
 export function isToMany(attribute: Attribute): boolean {
   switch (attribute.kind) {
     case 'relation':
-      return attribute.relation === 'oneToMany' || attribute.relation === 'manyToMany' || attribute.relation === 'morphToMany' || attribute.relation === 'morphMany';
+      return (
+        attribute.relation === 'oneToMany' ||
+        attribute.relation === 'manyToMany' ||
+        attribute.relation === 'morphToMany' ||
+        attribute.relation === 'morphMany'
+      );
     case 'component':
       return attribute.repeatable;
     case 'media':

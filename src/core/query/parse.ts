@@ -14,7 +14,12 @@ import type { ApiLimits, FindQuery } from './types.js';
  * Strapi query parameters (as `qs` parses them) → a validated FindQuery. Unknown top-level keys are
  * ignored, as Strapi does (the SDK sends `locale` to every type).
  */
-export function parseFindQuery(schema: Schema, type: ContentType, raw: unknown, limits: ApiLimits): FindQuery {
+export function parseFindQuery(
+  schema: Schema,
+  type: ContentType,
+  raw: unknown,
+  limits: ApiLimits,
+): FindQuery {
   const params = isPlainObject(raw) ? raw : {};
   return {
     type,
@@ -30,7 +35,12 @@ export function parseFindQuery(schema: Schema, type: ContentType, raw: unknown, 
 /** The parameters findOne, create and update accept: fields, populate (and filters/status for reads). */
 export function parseSingleQuery(schema: Schema, type: ContentType, raw: unknown): FindQuery {
   const params = isPlainObject(raw) ? raw : {};
-  if (params.filters !== undefined && !isPlainObject(params.filters) && !Array.isArray(params.filters) && params.filters !== '') {
+  if (
+    params.filters !== undefined &&
+    !isPlainObject(params.filters) &&
+    !Array.isArray(params.filters) &&
+    params.filters !== ''
+  ) {
     throw new ValidationError('Invalid filters: expected an object', { source: 'query', param: 'filters' });
   }
   return {

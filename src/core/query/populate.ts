@@ -32,7 +32,11 @@ export function parsePopulate(schema: Schema, model: Model, raw: unknown): Popul
 function build(walk: Walk, model: Model, raw: unknown, path: readonly string[]): PopulateNode[] {
   const nodes: PopulateNode[] = [];
   for (const [name, value] of entries(model, raw, path)) {
-    if (++walk.nodes > MAX_POPULATE_NODES) throw new ValidationError(`populate names too many attributes (at most ${MAX_POPULATE_NODES})`, { source: 'query', param: 'populate' });
+    if (++walk.nodes > MAX_POPULATE_NODES)
+      throw new ValidationError(`populate names too many attributes (at most ${MAX_POPULATE_NODES})`, {
+        source: 'query',
+        param: 'populate',
+      });
     const node = buildNode(walk, model, name, value, [...path, name]);
     if (node) nodes.push(node);
   }
@@ -50,7 +54,8 @@ function entries(model: Model, raw: unknown, path: readonly string[]): Map<strin
   };
   if (typeof raw === 'string') {
     if (raw.trim() === '*') {
-      for (const attribute of model.attributes.values()) if (populatable(attribute)) add(attribute.name, true);
+      for (const attribute of model.attributes.values())
+        if (populatable(attribute)) add(attribute.name, true);
     } else {
       raw.split(',').forEach(addPath);
     }
@@ -65,10 +70,13 @@ function entries(model: Model, raw: unknown, path: readonly string[]): Map<strin
     for (const [name, value] of Object.entries(raw)) add(name, value);
     return result;
   }
-  throw new ValidationError(`Invalid populate parameter${path.length ? ` at ${path.join('.')}` : ''}: expected a string, an array or an object`, {
-    source: 'query',
-    param: 'populate',
-  });
+  throw new ValidationError(
+    `Invalid populate parameter${path.length ? ` at ${path.join('.')}` : ''}: expected a string, an array or an object`,
+    {
+      source: 'query',
+      param: 'populate',
+    },
+  );
 }
 
 function populatable(attribute: Attribute): boolean {
@@ -76,11 +84,16 @@ function populatable(attribute: Attribute): boolean {
 }
 
 function merge(a: unknown, b: unknown): unknown {
-  if (a === undefined || a === true || a === 'true' || a === '*') return isPlainObject(b) || a === undefined ? b : a;
+  if (a === undefined || a === true || a === 'true' || a === '*')
+    return isPlainObject(b) || a === undefined ? b : a;
   if (b === true || b === 'true' || b === '*') return a;
   if (isPlainObject(a) && isPlainObject(b)) {
     const populate = [a.populate, b.populate].filter((p) => p !== undefined);
-    return { ...a, ...b, ...(populate.length ? { populate: populate.length === 1 ? populate[0] : populate } : {}) };
+    return {
+      ...a,
+      ...b,
+      ...(populate.length ? { populate: populate.length === 1 ? populate[0] : populate } : {}),
+    };
   }
   return b;
 }
@@ -89,35 +102,75 @@ function enabled(value: unknown): boolean | 'object' {
   if (value === true || value === 'true' || value === '*') return true;
   if (value === false || value === 'false') return false;
   if (isPlainObject(value)) return 'object';
-  throw new ValidationError(`Invalid populate value: expected true, false, "*" or an object`, { source: 'query', param: 'populate' });
+  throw new ValidationError(`Invalid populate value: expected true, false, "*" or an object`, {
+    source: 'query',
+    param: 'populate',
+  });
 }
 
-function buildNode(walk: Walk, model: Model, name: string, value: unknown, path: readonly string[]): PopulateNode | undefined {
+function buildNode(
+  walk: Walk,
+  model: Model,
+  name: string,
+  value: unknown,
+  path: readonly string[],
+): PopulateNode | undefined {
   const attribute = model.attributes.get(name);
-  if (!attribute || !populatable(attribute)) throw invalidKey(name, { source: 'query', param: 'populate', path: path.length > 1 ? path.join('.') : undefined });
+  if (!attribute || !populatable(attribute))
+    throw invalidKey(name, {
+      source: 'query',
+      param: 'populate',
+      path: path.length > 1 ? path.join('.') : undefined,
+    });
   const mode = enabled(value);
   if (mode === false) return undefined;
   const options = mode === 'object' ? (value as Record<string, unknown>) : {};
   if (attribute.kind === 'dynamiczone') return buildZone(walk, model, attribute, options, path);
-  if (options.on !== undefined) throw new ValidationError(`Using fragments is not permitted to populate ${name}`, { key: 'on', source: 'query', param: 'populate' });
+  if (options.on !== undefined)
+    throw new ValidationError(`Using fragments is not permitted to populate ${name}`, {
+      key: 'on',
+      source: 'query',
+      param: 'populate',
+    });
   const link = resolveLink(walk.schema, model, attribute);
-  if (link === 'unavailable' || link === undefined) return { kind: 'unavailable', name, toMany: isToMany(attribute) };
+  if (link === 'unavailable' || link === undefined)
+    return { kind: 'unavailable', name, toMany: isToMany(attribute) };
   for (const key of Object.keys(options)) {
-    if (!LINK_KEYS.has(key)) throw invalidKey(key, { source: 'query', param: 'populate', path: [...path, key].join('.') });
+    if (!LINK_KEYS.has(key))
+      throw invalidKey(key, { source: 'query', param: 'populate', path: [...path, key].join('.') });
   }
   let count = false;
   if (options.count !== undefined) {
     const flag = parseBoolean(options.count);
-    if (flag instanceof Invalid) throw new ValidationError(`Invalid count value for populate ${path.join('.')}: expected a boolean`, { source: 'query', param: 'populate' });
+    if (flag instanceof Invalid)
+      throw new ValidationError(`Invalid count value for populate ${path.join('.')}: expected a boolean`, {
+        source: 'query',
+        param: 'populate',
+      });
     if (flag && link.kind !== 'relation') {
-      throw new ValidationError(`populate ${path.join('.')}: count applies to relations only`, { source: 'query', param: 'populate' });
+      throw new ValidationError(`populate ${path.join('.')}: count applies to relations only`, {
+        source: 'query',
+        param: 'populate',
+      });
     }
     count = flag;
   }
-  return { kind: 'link', name, link, toMany: isToMany(attribute), count, query: subQuery(walk, linkedModel(link), options, path) };
+  return {
+    kind: 'link',
+    name,
+    link,
+    toMany: isToMany(attribute),
+    count,
+    query: subQuery(walk, linkedModel(link), options, path),
+  };
 }
 
-function subQuery(walk: Walk, model: Model, options: Record<string, unknown>, path: readonly string[]): SubQuery {
+function subQuery(
+  walk: Walk,
+  model: Model,
+  options: Record<string, unknown>,
+  path: readonly string[],
+): SubQuery {
   return {
     model,
     fields: options.fields === undefined ? defaultFields(model) : parseFields(model, options.fields),
@@ -136,25 +189,41 @@ function buildZone(
 ): PopulateNode {
   for (const key of Object.keys(options)) {
     if (!ZONE_KEYS.has(key)) {
-      throw new ValidationError(`Invalid populate for dynamic zone ${attribute.name}: only "on" fragments are allowed (got ${key})`, {
-        key,
-        source: 'query',
-        param: 'populate',
-      });
+      throw new ValidationError(
+        `Invalid populate for dynamic zone ${attribute.name}: only "on" fragments are allowed (got ${key})`,
+        {
+          key,
+          source: 'query',
+          param: 'populate',
+        },
+      );
     }
   }
-  if (options.populate !== undefined && options.populate !== '*' && options.populate !== true && options.populate !== 'true') {
-    throw new ValidationError(`Invalid populate for dynamic zone ${attribute.name}: use populate=* or "on" fragments`, {
-      key: 'populate',
-      source: 'query',
-      param: 'populate',
-    });
+  if (
+    options.populate !== undefined &&
+    options.populate !== '*' &&
+    options.populate !== true &&
+    options.populate !== 'true'
+  ) {
+    throw new ValidationError(
+      `Invalid populate for dynamic zone ${attribute.name}: use populate=* or "on" fragments`,
+      {
+        key: 'populate',
+        source: 'query',
+        param: 'populate',
+      },
+    );
   }
   const deep = options.populate !== undefined;
   const fragments = options.on === undefined ? {} : options.on;
-  if (!isPlainObject(fragments)) throw new ValidationError(`Invalid "on" for dynamic zone ${attribute.name}: expected an object keyed by component`, { source: 'query', param: 'populate' });
+  if (!isPlainObject(fragments))
+    throw new ValidationError(
+      `Invalid "on" for dynamic zone ${attribute.name}: expected an object keyed by component`,
+      { source: 'query', param: 'populate' },
+    );
   for (const uid of Object.keys(fragments)) {
-    if (!attribute.components.includes(uid)) throw invalidKey(uid, { source: 'query', param: 'populate', path: [...path, 'on', uid].join('.') });
+    if (!attribute.components.includes(uid))
+      throw invalidKey(uid, { source: 'query', param: 'populate', path: [...path, 'on', uid].join('.') });
   }
   const components = new Map<string, SubQuery>();
   // With `on` fragments only the listed component types come back (Strapi loads a dynamic zone like a
@@ -164,13 +233,19 @@ function buildZone(
     const component = walk.schema.components.get(uid)!;
     const fragment = fragments[uid];
     if (fragment === undefined) {
-      if (!listed) components.set(uid, subQuery(walk, component, deep ? { populate: '*' } : {}, [...path, uid]));
+      if (!listed)
+        components.set(uid, subQuery(walk, component, deep ? { populate: '*' } : {}, [...path, uid]));
       continue;
     }
     const mode = enabled(fragment);
     const fragmentOptions = mode === 'object' ? (fragment as Record<string, unknown>) : {};
     for (const key of Object.keys(fragmentOptions)) {
-      if (!FRAGMENT_KEYS.has(key)) throw invalidKey(key, { source: 'query', param: 'populate', path: [...path, 'on', uid, key].join('.') });
+      if (!FRAGMENT_KEYS.has(key))
+        throw invalidKey(key, {
+          source: 'query',
+          param: 'populate',
+          path: [...path, 'on', uid, key].join('.'),
+        });
     }
     components.set(uid, subQuery(walk, component, fragmentOptions, [...path, uid]));
   }

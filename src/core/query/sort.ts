@@ -72,14 +72,21 @@ function isDirection(value: string): boolean {
 /** Walks a dotted path through relations and components down to a scalar; anything else is Invalid key. */
 function resolve(schema: Schema, root: Model, path: string[], order: string): SortItem {
   if (!isDirection(order)) {
-    throw new ValidationError('Invalid order. order can only be one of asc|desc|ASC|DESC', { source: 'query', param: 'sort' });
+    throw new ValidationError('Invalid order. order can only be one of asc|desc|ASC|DESC', {
+      source: 'query',
+      param: 'sort',
+    });
   }
   const direction = order.toLowerCase() as 'asc' | 'desc';
   const steps: RelatedLink[] = [];
   let model = root;
   // The error names the segment that fails, with the full path for context.
   const fail = (index: number) =>
-    invalidKey(path[index], { source: 'query', param: 'sort', path: path.length > 1 ? path.join('.') : undefined });
+    invalidKey(path[index], {
+      source: 'query',
+      param: 'sort',
+      path: path.length > 1 ? path.join('.') : undefined,
+    });
   for (let i = 0; i < path.length - 1; i++) {
     const attribute = model.attributes.get(path[i]);
     const link = attribute && !attribute.private ? resolveLink(schema, model, attribute) : undefined;

@@ -2,7 +2,6 @@ import type {
   Component,
   ContentType,
   DynamicZoneAttribute,
-  MediaAttribute,
   Model,
   RelationAttribute,
   ScalarAttribute,
@@ -74,7 +73,12 @@ export type FilterNode =
    * A condition through a relation or a component: with `exists`, matches when some related row
    * matches `child` (or any related row when there is no child); without, when none does.
    */
-  | { readonly kind: 'related'; readonly link: RelatedLink; readonly child?: FilterNode; readonly exists: boolean };
+  | {
+      readonly kind: 'related';
+      readonly link: RelatedLink;
+      readonly child?: FilterNode;
+      readonly exists: boolean;
+    };
 
 /** How to get from a row of one model to its related rows. */
 export type RelatedLink =

@@ -7,7 +7,8 @@ import type { Schema } from './registry.js';
 
 function dataColumns(type: ContentType): string[] {
   const columns = ['document_id', 'created_at', 'updated_at'];
-  for (const attribute of type.attributes.values()) if (attribute.kind === 'scalar') columns.push(attribute.column);
+  for (const attribute of type.attributes.values())
+    if (attribute.kind === 'scalar') columns.push(attribute.column);
   return columns;
 }
 
@@ -15,7 +16,12 @@ function dataColumns(type: ContentType): string[] {
 export async function enableDraftAndPublish(trx: Executor, schema: Schema, type: ContentType): Promise<void> {
   const columns = dataColumns(type).map((c) => sql.id(c));
   const table = sql.id(type.tableName);
-  const published = await trx.selectFrom(type.tableName).select('id').where('published_at', 'is not', null).orderBy('id').execute();
+  const published = await trx
+    .selectFrom(type.tableName)
+    .select('id')
+    .where('published_at', 'is not', null)
+    .orderBy('id')
+    .execute();
   for (const row of published) {
     const id = Number(row.id);
     const { rows } = await sql<{ id: number }>`insert into ${table} (${sql.join(columns)}, published_at)
@@ -30,10 +36,19 @@ export async function enableDraftAndPublish(trx: Executor, schema: Schema, type:
  * Draft & publish switched off: a document keeps its published row; a never-published document's
  * draft becomes its published row. Drafts of published documents are deleted with their components.
  */
-export async function disableDraftAndPublish(trx: Executor, schema: Schema, type: ContentType): Promise<void> {
+export async function disableDraftAndPublish(
+  trx: Executor,
+  schema: Schema,
+  type: ContentType,
+): Promise<void> {
   const table = sql.id(type.tableName);
   const { rows } = await sql<{ id: number }>`select id from ${table} where published_at is null
     and document_id in (select document_id from ${table} where published_at is not null)`.execute(trx);
-  await deleteRows(trx, schema, type, rows.map((row) => Number(row.id)));
+  await deleteRows(
+    trx,
+    schema,
+    type,
+    rows.map((row) => Number(row.id)),
+  );
   await sql`update ${table} set published_at = updated_at where published_at is null`.execute(trx);
 }

@@ -38,7 +38,9 @@ export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] 
   // A table whose model changed uid but kept its collectionName is the same table: adopt it (its data
   // stays) instead of creating a new one over it and dropping the old.
   const adopted = new Map<string, PlannedTable>();
-  const orphansByName = new Map([...before.values()].filter((t) => !after.has(t.key)).map((t) => [t.name, t]));
+  const orphansByName = new Map(
+    [...before.values()].filter((t) => !after.has(t.key)).map((t) => [t.name, t]),
+  );
   for (const [key, next] of after) {
     const orphan = before.has(key) ? undefined : orphansByName.get(next.name);
     if (orphan) {
@@ -109,7 +111,11 @@ function reparentStep(to: Schema, from: string, uid: string): SchemaStep {
     destructive: false,
     async apply(trx) {
       for (const component of to.components.values()) {
-        await trx.updateTable(component.tableName).set({ parent_type: uid }).where('parent_type', '=', from).execute();
+        await trx
+          .updateTable(component.tableName)
+          .set({ parent_type: uid })
+          .where('parent_type', '=', from)
+          .execute();
       }
     },
   };
@@ -187,7 +193,9 @@ function diffTable(
         } catch (err) {
           const translated = translateDbError(err);
           if (index.unique && translated instanceof DbError && translated.kind === 'unique') {
-            throw new SchemaError(`${label}: attribute "${attribute}" cannot become unique: existing documents share values (make them distinct first)`);
+            throw new SchemaError(
+              `${label}: attribute "${attribute}" cannot become unique: existing documents share values (make them distinct first)`,
+            );
           }
           throw err;
         }

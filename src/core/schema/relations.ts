@@ -43,7 +43,11 @@ export function linkTableName(owner: Model, attribute: RelationAttribute): strin
  * Resolves a relation attribute to its storage, or undefined when Quorum does not serve it (morph
  * relations, targets provided by plugins that do not exist here).
  */
-export function relationView(schema: Schema, model: Model, attribute: RelationAttribute): RelationView | undefined {
+export function relationView(
+  schema: Schema,
+  model: Model,
+  attribute: RelationAttribute,
+): RelationView | undefined {
   if (attribute.relation.startsWith('morph') || !attribute.target) return undefined;
   const target = schema.contentTypes.get(attribute.target);
   if (!target) return undefined;
@@ -67,7 +71,9 @@ function storageOf(schema: Schema, owner: Model, attribute: RelationAttribute): 
     ownerToOne: attribute.relation === 'oneToOne' || attribute.relation === 'manyToOne',
     // Only a two-way relation makes the target exclusive (its inverse side is to-one); a one-way
     // oneToOne may point many owners at one target, as in Strapi.
-    targetToOne: attribute.inversedBy !== undefined && (attribute.relation === 'oneToOne' || attribute.relation === 'oneToMany'),
+    targetToOne:
+      attribute.inversedBy !== undefined &&
+      (attribute.relation === 'oneToOne' || attribute.relation === 'oneToMany'),
   };
 }
 
@@ -76,7 +82,8 @@ export function ownedRelations(schema: Schema): RelationStorage[] {
   const result: RelationStorage[] = [];
   for (const model of schema.models()) {
     for (const attribute of model.attributes.values()) {
-      if (attribute.kind !== 'relation' || attribute.mappedBy || attribute.relation.startsWith('morph')) continue;
+      if (attribute.kind !== 'relation' || attribute.mappedBy || attribute.relation.startsWith('morph'))
+        continue;
       const storage = storageOf(schema, model, attribute);
       if (storage) result.push(storage);
     }
@@ -101,7 +108,8 @@ export function checkRelationPairs(schema: Schema): void {
       const at = `${model.uid}: attribute "${attribute.name}"`;
       const otherName = attribute.inversedBy ?? attribute.mappedBy;
       if (!otherName) continue;
-      if (model.modelType === 'component') throw new SchemaError(`${at}: relations in components cannot be two-way`);
+      if (model.modelType === 'component')
+        throw new SchemaError(`${at}: relations in components cannot be two-way`);
       const other: Attribute | undefined = target.attributes.get(otherName);
       if (!other || other.kind !== 'relation' || other.target !== model.uid) {
         throw new SchemaError(`${at}: ${target.uid} has no relation "${otherName}" back to ${model.uid}`);
@@ -112,7 +120,9 @@ export function checkRelationPairs(schema: Schema): void {
         throw new SchemaError(`${at}: ${target.uid}.${otherName} must declare ${key}: "${attribute.name}"`);
       }
       if (attribute.inversedBy && !(MIRROR[attribute.relation] ?? []).includes(other.relation)) {
-        throw new SchemaError(`${at}: ${attribute.relation} is paired with ${other.relation} on ${target.uid}.${otherName}`);
+        throw new SchemaError(
+          `${at}: ${attribute.relation} is paired with ${other.relation} on ${target.uid}.${otherName}`,
+        );
       }
     }
   }

@@ -55,7 +55,15 @@ function mainTable(model: Model): PlannedTable {
     columnAttributes.set(attribute.column, attribute.name);
     if (attribute.unique && isDocument) indexes.push(...uniqueIndexes(t, attribute));
   }
-  return { key: `${model.uid}#main`, uid: model.uid, name: t, columns, indexes, columnAttributes, dependent: false };
+  return {
+    key: `${model.uid}#main`,
+    uid: model.uid,
+    name: t,
+    columns,
+    indexes,
+    columnAttributes,
+    dependent: false,
+  };
 }
 
 function linkTable(relation: RelationStorage): PlannedTable {
@@ -67,7 +75,12 @@ function linkTable(relation: RelationStorage): PlannedTable {
     uid: relation.owner.uid,
     name: t,
     columns: [
-      { name: 'source_id', storage: 'integer', notNull: true, references: { table: relation.owner.tableName, onDelete: 'cascade' } },
+      {
+        name: 'source_id',
+        storage: 'integer',
+        notNull: true,
+        references: { table: relation.owner.tableName, onDelete: 'cascade' },
+      },
       { name: 'target_document_id', storage: 'text', notNull: true },
       // Positions in the owner's list and in the target's inverse list.
       { name: 'source_ord', storage: 'integer', notNull: true },

@@ -87,7 +87,7 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
 
   app.post<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply) => {
     const type = typeNamed(request.params.name);
-    if (type.kind === 'singleType') throw new MethodNotAllowedError('Single types are written with PUT');
+    if (type.kind === 'singleType') throw notAllowed(type, 'root');
     await access(request, type, 'create');
     const document = await createDocument(core, type, { data: body(request), params: request.query });
     return reply.status(201).send({ data: document, meta: {} });
@@ -106,8 +106,7 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
 
   app.put<{ Params: NameParams }>(`${prefix}/:name`, async (request) => {
     const type = typeNamed(request.params.name);
-    if (type.kind !== 'singleType')
-      throw new MethodNotAllowedError('Collection documents are updated at /:documentId');
+    if (type.kind !== 'singleType') throw notAllowed(type, 'root');
     await access(request, type, 'update');
     return {
       data: await upsertSingleDocument(core, type, { data: body(request), params: request.query }),
@@ -125,14 +124,40 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     },
   );
 
+  // Any other method on an existing route is a 405 that says what the route accepts, as Strapi answers.
+  app.route<{ Params: NameParams }>({
+    method: ['PATCH'],
+    url: `${prefix}/:name`,
+    handler: async (request) => {
+      throw notAllowed(typeNamed(request.params.name), 'root');
+    },
+  });
+  app.route<{ Params: DocumentParams }>({
+    method: ['POST', 'PATCH'],
+    url: `${prefix}/:name/:documentId`,
+    handler: async (request) => {
+      throw notAllowed(collection(request.params.name), 'document');
+    },
+  });
+
   app.delete<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply: FastifyReply) => {
     const type = typeNamed(request.params.name);
-    if (type.kind !== 'singleType')
-      throw new MethodNotAllowedError('Collection documents are deleted at /:documentId');
+    if (type.kind !== 'singleType') throw notAllowed(type, 'root');
     await access(request, type, 'delete');
     await deleteSingleDocument(core, type, request.query);
     return reply.status(204).send();
   });
+}
+
+/** The methods each content route accepts, for 405 answers and their Allow header. */
+const ALLOWED = {
+  collectionType: { root: ['GET', 'POST'], document: ['GET', 'PUT', 'DELETE'] },
+  singleType: { root: ['GET', 'PUT', 'DELETE'], document: [] as string[] },
+} as const;
+
+function notAllowed(type: ContentType, route: 'root' | 'document'): MethodNotAllowedError {
+  const allow = ALLOWED[type.kind][route];
+  return new MethodNotAllowedError(`Method Not Allowed (this route accepts ${allow.join(', ')})`, allow);
 }
 
 /** The exact query string as sent: the key under which a parsed and compiled read plan is cached. */
