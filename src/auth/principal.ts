@@ -1,48 +1,191 @@
+import { LRUCache } from 'lru-cache';
+import type { AccessScope } from '../core/access.js';
 import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
+import type { Executor } from '../db/types.js';
+import type { Schema } from '../core/schema/registry.js';
 import type { ApiTokenRecord, ApiTokens } from './api-tokens.js';
+import { looksLikeJwt, type JwtKeys } from './jwt.js';
+import {
+  usersPermissionsLinks,
+  type Grants,
+  type PermissionSnapshot,
+  type PermissionStore,
+  type RoleInfo,
+} from './permissions.js';
+import { USER_UID } from './users-permissions/schemas.js';
 
-export type ContentAction = 'find' | 'findOne' | 'create' | 'update' | 'delete';
+export type { ContentAction } from './users-permissions/actions.js';
+
+/** The end user behind a valid JWT. */
+export interface AuthUser {
+  readonly id: number;
+  readonly documentId: string;
+  readonly username: string;
+  readonly email: string;
+  readonly confirmed: boolean;
+  readonly blocked: boolean;
+  readonly roleDocumentId: string | null;
+}
 
 /** Who is calling the content API. */
 export type Principal =
-  { readonly kind: 'anonymous' } | { readonly kind: 'api-token'; readonly token: ApiTokenRecord };
+  | { readonly kind: 'public' }
+  | { readonly kind: 'user'; readonly user: AuthUser }
+  | { readonly kind: 'api-token'; readonly token: ApiTokenRecord };
 
-const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
+const PUBLIC: Principal = Object.freeze({ kind: 'public' });
 
 /**
- * Reads `Authorization: Bearer <token>` (scheme case-insensitive, exactly two parts). No header is an
- * anonymous caller; a header that does not authenticate is 401.
+ * Authentication and authorization for the content API, as Strapi's content-api strategies do it
+ * (reference §6.3): an API token, else a Users & Permissions JWT, else — without an Authorization
+ * header — the Public role. A header that authenticates as nothing is 401; an action the principal may
+ * not perform is 403. Authorization answers with an AccessScope the core compiles into SQL.
  */
-export async function authenticate(header: string | undefined, tokens: ApiTokens): Promise<Principal> {
-  if (header === undefined || header === '') return ANONYMOUS;
-  // Split on any run of whitespace, as Strapi's extractToken does (`Bearer  <token>` and a tab work).
-  const parts = header.split(/\s+/);
-  if (
-    parts.length !== 2 ||
-    parts[0].toLowerCase() !== 'bearer' ||
-    parts[1] === '' ||
-    parts[1].length > 1024
+export class Authenticator {
+  readonly #users: LRUCache<number, AuthUser | false>;
+
+  constructor(
+    private readonly deps: {
+      db: Executor;
+      schema: () => Schema;
+      tokens: ApiTokens;
+      jwt: JwtKeys;
+      permissions: PermissionStore;
+      /** Users whose email is not confirmed may not log in nor use their JWT. */
+      requireConfirmed: () => boolean;
+      cacheTtlMs: number;
+    },
   ) {
-    throw new UnauthorizedError();
+    this.#users = new LRUCache({ max: 10_000, ttl: Math.max(1, deps.cacheTtlMs) });
   }
-  const token = await tokens.verify(parts[1]);
-  if (!token) throw new UnauthorizedError();
-  if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now())
-    throw new UnauthorizedError('Token expired');
-  return { kind: 'api-token', token };
+
+  async authenticate(header: string | undefined): Promise<Principal> {
+    if (header === undefined || header === '') return PUBLIC;
+    // Strapi splits on whitespace and needs exactly a scheme and a token.
+    const parts = header.trim().split(/\s+/);
+    if (parts.length !== 2 || parts[0].toLowerCase() !== 'bearer' || parts[1].length > 4096)
+      throw new UnauthorizedError();
+    const credential = parts[1];
+    if (looksLikeJwt(credential)) {
+      const user = await this.#userFromJwt(credential);
+      if (!user) throw new UnauthorizedError();
+      return { kind: 'user', user };
+    }
+    const token = await this.deps.tokens.verify(credential);
+    if (!token) throw new UnauthorizedError();
+    if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now())
+      throw new UnauthorizedError('Token expired');
+    return { kind: 'api-token', token };
+  }
+
+  /** The user a JWT names, if the token is valid and the user may use it (exists, not blocked, confirmed when required). */
+  async #userFromJwt(jwt: string): Promise<AuthUser | null> {
+    const payload = await this.deps.jwt.verify(jwt);
+    const id = payload?.id;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return null;
+    const user = await this.findUser(id);
+    if (!user || user.blocked || (this.deps.requireConfirmed() && !user.confirmed)) return null;
+    return user;
+  }
+
+  /** A user by id with its role, cached briefly (the TTL bounds how long a block takes to apply here). */
+  async findUser(id: number): Promise<AuthUser | null> {
+    const cached = this.#users.get(id);
+    if (cached !== undefined) return cached || null;
+    const schema = this.deps.schema();
+    const table = schema.contentTypes.get(USER_UID)!.tableName;
+    const { userRole } = usersPermissionsLinks(schema);
+    const row = await this.deps.db
+      .selectFrom(`${table} as u`)
+      .leftJoin(`${userRole} as l`, 'l.source_id', 'u.id')
+      .select([
+        'u.id',
+        'u.document_id',
+        'u.username',
+        'u.email',
+        'u.confirmed',
+        'u.blocked',
+        'l.target_document_id as role',
+      ])
+      .where('u.id', '=', id)
+      .executeTakeFirst();
+    const user: AuthUser | false = row
+      ? {
+          id: Number(row.id),
+          documentId: row.document_id as string,
+          username: row.username as string,
+          email: row.email as string,
+          confirmed: row.confirmed === true || row.confirmed === 1,
+          blocked: row.blocked === true || row.blocked === 1,
+          roleDocumentId: (row.role as string | null) ?? null,
+        }
+      : false;
+    this.#users.set(id, user);
+    return user || null;
+  }
+
+  /** Forgets cached users (after a user was blocked, deleted or changed role). */
+  forgetUsers(): void {
+    this.#users.clear();
+  }
+
+  /**
+   * May the principal perform `action` (e.g. `api::article.article.find`, `plugin::users-permissions.user.me`)?
+   * Throws 401/403 as Strapi does; otherwise returns what the principal may see while doing it.
+   */
+  async authorize(principal: Principal, action: string): Promise<AccessScope> {
+    if (principal.kind === 'api-token') return tokenScope(principal.token, action);
+    const snapshot = await this.deps.permissions.snapshot();
+    const role = this.#roleOf(principal, snapshot);
+    const grants: Grants = (role && snapshot.grants.get(role.documentId)) || new Map();
+    // Strapi: an anonymous request authenticates as Public only when Public has some permission.
+    if (principal.kind === 'public' && grants.size === 0) throw new UnauthorizedError();
+    const conditions = grants.get(action);
+    if (!conditions || !role) throw new ForbiddenError();
+    const user = principal.kind === 'user' ? principal.user : undefined;
+    const unconditional = conditions.some((c) => c === null);
+    const resolved = unconditional
+      ? undefined
+      : substitute(conditions.length === 1 ? conditions[0] : { $or: conditions }, user);
+    const perUser = !unconditional && JSON.stringify(conditions).includes('$user.');
+    return {
+      conditions: resolved,
+      canRead: (uid) => grants.has(`${uid}.find`),
+      cacheKey: `role:${role.documentId}:${snapshot.version}${perUser ? `:user:${user?.id ?? 'none'}` : ''}`,
+    };
+  }
+
+  #roleOf(principal: Principal, snapshot: PermissionSnapshot): RoleInfo | undefined {
+    if (principal.kind === 'public') return snapshot.publicRole;
+    if (principal.kind === 'user' && principal.user.roleDocumentId)
+      return snapshot.roles.get(principal.user.roleDocumentId);
+    return undefined;
+  }
 }
 
-/**
- * May this principal run `action` on content type `uid`? Full-access tokens may do everything,
- * read-only tokens find and findOne, custom tokens what they list. Anonymous callers are refused
- * (403, as Strapi answers a public request without a grant).
- */
-export function authorize(principal: Principal, uid: string, action: ContentAction): void {
-  if (principal.kind === 'anonymous') throw new ForbiddenError();
-  const { token } = principal;
+/** Full-access tokens may do everything, read-only tokens find and findOne, custom tokens what they list. */
+function tokenScope(token: ApiTokenRecord, action: string): AccessScope {
+  const verb = action.slice(action.lastIndexOf('.') + 1);
   const allowed =
     token.type === 'full-access' ||
-    (token.type === 'read-only' && (action === 'find' || action === 'findOne')) ||
-    (token.type === 'custom' && token.permissions.includes(`${uid}.${action}`));
+    (token.type === 'read-only' && (verb === 'find' || verb === 'findOne')) ||
+    (token.type === 'custom' && token.permissions.includes(action));
   if (!allowed) throw new ForbiddenError();
+  if (token.type === 'custom') {
+    const permissions = new Set(token.permissions);
+    return { canRead: (uid) => permissions.has(`${uid}.find`), cacheKey: `token:${token.id}` };
+  }
+  return { canRead: () => true, cacheKey: `token:${token.type}` };
+}
+
+/** Replaces `$user.<field>` strings in a conditions object with the caller's values (null when anonymous). */
+function substitute(value: unknown, user: AuthUser | undefined): unknown {
+  if (typeof value === 'string' && value.startsWith('$user.')) {
+    const field = value.slice('$user.'.length) as keyof AuthUser;
+    return user && field in user ? user[field] : null;
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, user));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, user)]));
+  return value;
 }

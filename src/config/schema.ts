@@ -41,10 +41,106 @@ const rest = z
   })
   .prefault({});
 
+const duration = z.union([
+  z.string().regex(/^\d+\s*(s|m|h|d|w)$/, 'must look like 30m, 12h or 30d'),
+  z.number().int().positive(),
+]);
+
 const auth = z
   .strictObject({
     /** How long a node trusts a verified API token before asking the database again (bounds revocation lag). */
     tokenCacheTtlMs: z.number().int().min(0).default(5000),
+    /** How long a node trusts its copy of roles, permissions and users' blocked state. */
+    permissionCacheTtlMs: z.number().int().min(0).default(5000),
+    jwt: z
+      .strictObject({
+        /** Lifetime of end-user JWTs (Strapi's default is 30 days). */
+        expiresIn: duration.default('30d'),
+        /** Signing-key version: raise it to rotate, and list old versions in acceptedKeyVersions meanwhile. */
+        keyVersion: z.number().int().min(1).default(1),
+        acceptedKeyVersions: z.array(z.number().int().min(1)).default([]),
+      })
+      .prefault({}),
+    admin: z
+      .strictObject({
+        accessTokenExpiresIn: duration.default('30m'),
+        refreshTokenDays: z.number().int().min(1).max(365).default(30),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const usersPermissions = z
+  .strictObject({
+    register: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** Extra user attributes a registration body may set (Strapi's register.allowedFields). */
+        allowedFields: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+    /** Require email confirmation before users can log in. */
+    emailConfirmation: z.boolean().default(false),
+    /** Where /api/auth/email-confirmation redirects after confirming. */
+    emailConfirmationRedirect: z.string().default('/'),
+    /** The page of your frontend that receives ?code=… from the reset-password email. */
+    resetPasswordUrl: z.string().default('http://localhost:3000/reset-password'),
+  })
+  .prefault({});
+
+const rateLimit = z
+  .strictObject({
+    /** Requests per window per client address on each authentication route (login, register, …). */
+    auth: z
+      .strictObject({
+        max: z.number().int().min(1).default(10),
+        windowMs: z.number().int().min(1000).default(60_000),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const bruteForce = z
+  .strictObject({
+    /** Failed logins per identifier (or per address) within the window before a lock-out. */
+    maxFailures: z.number().int().min(1).default(5),
+    windowMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * 60_000),
+    /** First lock-out; each further one doubles, up to a day. */
+    lockMs: z.number().int().min(1000).default(60_000),
+  })
+  .prefault({});
+
+const email = z
+  .strictObject({
+    /** none: emails are not sent; file: written as .eml files to `dir` (development); smtp: sent. */
+    provider: z.enum(['none', 'file', 'smtp']).default('none'),
+    from: z.string().default('Quorum <no-reply@localhost>'),
+    dir: z.string().default('.quorum/mail'),
+    smtp: z
+      .strictObject({
+        host: z.string().default('localhost'),
+        port: z.number().int().default(587),
+        secure: z.boolean().default(false),
+        user: z.string().optional(),
+        password: z.string().optional(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const security = z
+  .strictObject({
+    cors: z
+      .strictObject({
+        /** true (any origin, the default, as Strapi), false, or a list of allowed origins. */
+        origin: z.union([z.boolean(), z.array(z.string())]).default(true),
+        credentials: z.boolean().default(false),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -69,6 +165,11 @@ export const configFileSchema = z.strictObject({
   database,
   api: z.strictObject({ rest }).prefault({}),
   auth,
+  usersPermissions,
+  rateLimit,
+  bruteForce,
+  email,
+  security,
   log,
   /** A JSON file (relative to the app directory) loaded once into an empty database. */
   seed: z.string().min(1).optional(),

@@ -17,6 +17,11 @@ export interface QuorumConfig {
   };
   readonly api: { readonly rest: Readonly<ConfigFile['api']['rest']> };
   readonly auth: Readonly<ConfigFile['auth']>;
+  readonly usersPermissions: Readonly<ConfigFile['usersPermissions']>;
+  readonly rateLimit: Readonly<ConfigFile['rateLimit']>;
+  readonly bruteForce: Readonly<ConfigFile['bruteForce']>;
+  readonly email: Readonly<ConfigFile['email']>;
+  readonly security: Readonly<ConfigFile['security']>;
   readonly log: Readonly<ConfigFile['log']>;
   readonly seedFile?: string;
   readonly demo: Readonly<ConfigFile['demo']>;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Database } from '../db/types.js';
+import type { Database, Executor } from '../db/types.js';
 import type { PlanCache } from './query/plan-cache.js';
 import type { ApiLimits } from './query/types.js';
 import type { Schema } from './schema/registry.js';
@@ -21,4 +21,13 @@ export interface CoreContext {
   readonly plans: PlanCache;
   readonly passwords: PasswordHasher;
   readonly logger: Logger;
+}
+
+/**
+ * The same context running every operation inside the transaction `trx` (operations that open their own
+ * transaction join this one instead): for work that must be atomic with other writes, or that runs
+ * under a lock held by `trx`.
+ */
+export function inTransaction(ctx: CoreContext, trx: Executor): CoreContext {
+  return { ...ctx, database: { ...ctx.database, db: trx, transaction: (fn) => fn(trx) } };
 }

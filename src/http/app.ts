@@ -1,6 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ApiTokens } from '../auth/api-tokens.js';
+import type { JwtKeys } from '../auth/jwt.js';
+import type { EmailSender } from '../auth/email.js';
+import type { Users } from '../auth/users-permissions/users.js';
+import { registerUsersPermissions } from './users-permissions/index.js';
+import type { PermissionStore } from '../auth/permissions.js';
+import type { Authenticator } from '../auth/principal.js';
 import type { QuorumConfig } from '../config/index.js';
 import type { CoreContext } from '../core/context.js';
 import { registerContentApi } from './content-api/routes.js';
@@ -15,6 +21,11 @@ export interface HttpDeps {
   readonly logger: Logger;
   readonly core: CoreContext;
   readonly tokens: ApiTokens;
+  readonly auth: Authenticator;
+  readonly permissions: PermissionStore;
+  readonly userJwt: JwtKeys;
+  readonly users: Users;
+  readonly email: EmailSender;
   readonly readiness: Readiness;
 }
 
@@ -85,7 +96,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerJsonParser(app, config.api.rest.maxJsonDepth);
   registerErrorHandling(app);
   registerHealth(app, deps.readiness);
-  registerContentApi(app, { core: deps.core, tokens: deps.tokens, prefix: config.api.rest.prefix });
+  registerUsersPermissions(app, deps, config.api.rest.prefix);
+  registerContentApi(app, { core: deps.core, auth: deps.auth, prefix: config.api.rest.prefix });
   await app.ready();
   return app;
 }

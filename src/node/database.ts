@@ -3,7 +3,7 @@ import type { QuorumConfig } from '../config/index.js';
 import { connectDatabase } from '../db/connect.js';
 import { applySystemMigrations } from '../db/system/apply.js';
 import type { Database } from '../db/types.js';
-import { loadSchemaFiles } from '../core/schema/load-files.js';
+import { appSchemaFiles } from './schema-files.js';
 import { loadStoredSchema } from '../core/schema/store.js';
 import {
   SchemaChangeRefusedError,
@@ -31,7 +31,7 @@ export async function openDatabase(
   logger: Logger,
   options: OpenOptions = {},
 ): Promise<{ database: Database; sync: SyncResult }> {
-  const files = loadSchemaFiles(config.appDir);
+  const files = appSchemaFiles(config.appDir);
   const database = await connectDatabase(config, logger);
   try {
     const sync = await syncSchema(database, files, options).catch(async (err: unknown) => {

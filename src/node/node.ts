@@ -2,6 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiTokens } from '../auth/api-tokens.js';
 import { argon2Passwords } from '../auth/passwords.js';
+import { JwtKeys } from '../auth/jwt.js';
+import { PermissionStore } from '../auth/permissions.js';
+import { Authenticator } from '../auth/principal.js';
+import { bootstrapUsersPermissions } from '../auth/users-permissions/bootstrap.js';
+import { Users } from '../auth/users-permissions/users.js';
+import { createEmailSender } from '../auth/email.js';
 import { deriveKey, resolveSecret, type QuorumConfig } from '../config/index.js';
 import type { CoreContext } from '../core/context.js';
 import { PlanCache } from '../core/query/plan-cache.js';
@@ -17,6 +23,9 @@ export interface QuorumNode {
   readonly app: FastifyInstance;
   readonly core: CoreContext;
   readonly tokens: ApiTokens;
+  readonly auth: Authenticator;
+  readonly permissions: PermissionStore;
+  readonly userJwt: JwtKeys;
   readonly database: Database;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
@@ -51,6 +60,26 @@ export async function createNode(
       cacheTtlMs: config.auth.tokenCacheTtlMs,
       logger,
     });
+    const userJwt = new JwtKeys(secret, 'jwt-signing', {
+      currentVersion: config.auth.jwt.keyVersion,
+      acceptedVersions: config.auth.jwt.acceptedKeyVersions,
+    });
+    const permissions = new PermissionStore(database.db, core.schema, {
+      ttlMs: config.auth.permissionCacheTtlMs,
+      logger,
+    });
+    const auth = new Authenticator({
+      db: database.db,
+      schema: core.schema,
+      tokens,
+      jwt: userJwt,
+      permissions,
+      requireConfirmed: () => config.usersPermissions.emailConfirmation,
+      cacheTtlMs: config.auth.permissionCacheTtlMs,
+    });
+    await bootstrapUsersPermissions(core, config.appDir, logger);
+    const users = new Users(core, userJwt, config.auth.jwt.expiresIn);
+    const email = createEmailSender(config, logger);
     if (config.seedFile) {
       const created = await seedIfEmpty(core, config.seedFile);
       if (created)
@@ -72,13 +101,27 @@ export async function createNode(
         return { ready: true };
       },
     };
-    const app = await buildHttpApp({ config, logger, core, tokens, readiness });
+    const app = await buildHttpApp({
+      config,
+      logger,
+      core,
+      tokens,
+      auth,
+      permissions,
+      userJwt,
+      users,
+      email,
+      readiness,
+    });
 
     return {
       config,
       app,
       core,
       tokens,
+      auth,
+      permissions,
+      userJwt,
       database,
       async listen() {
         return app.listen({ port: config.server.port, host: config.server.host });

@@ -15,6 +15,8 @@ export async function seedIfEmpty(ctx: CoreContext, file: string): Promise<numbe
   if (!existsSync(file)) throw new ConfigError(`seed file ${file} does not exist`);
   const schema = ctx.schema();
   for (const type of schema.contentTypes.values()) {
+    // Quorum's own types (roles, permissions) are filled at start: only the app's types count.
+    if (type.uid.startsWith('plugin::')) continue;
     const { rows } = await sql`select 1 from ${sql.id(type.tableName)} limit 1`.execute(ctx.database.db);
     if (rows.length) return 0;
   }

@@ -15,7 +15,18 @@ import { QuorumProcess, killAllProcesses } from '../helpers/processes.js';
  */
 
 const APP = fixtureAppPath('kitchen');
-const CONTENT_TABLES = ['articles', 'homepages', 'settings', 'tags'];
+// The app's tables, and the Users & Permissions tables every app has.
+const CONTENT_TABLES = [
+  'articles',
+  'homepages',
+  'settings',
+  'tags',
+  'up_permissions',
+  'up_permissions_role_lnk',
+  'up_roles',
+  'up_users',
+  'up_users_role_lnk',
+];
 const ROUNDS = 3;
 
 describe.skipIf(!postgresAvailable())('two nodes starting together on one PostgreSQL database', () => {
@@ -65,6 +76,17 @@ describe.skipIf(!postgresAvailable())('two nodes starting together on one Postgr
           'api::homepage.homepage',
           'api::setting.setting',
           'api::tag.tag',
+          'plugin::users-permissions.permission',
+          'plugin::users-permissions.role',
+          'plugin::users-permissions.user',
+        ]);
+        // The default roles were created once, not once per node.
+        const roles = await client.query<{ type: string; n: number }>(
+          'select type, count(*)::int as n from up_roles group by type order by type',
+        );
+        expect(roles.rows).toEqual([
+          { type: 'authenticated', n: 1 },
+          { type: 'public', n: 1 },
         ]);
         const tables = await client.query<{ table_name: string; n: number }>(
           `select table_name, count(*)::int as n from information_schema.tables

@@ -5,6 +5,8 @@ import { compileFind, type CompiledFind } from '../query/compile.js';
 import { parseFindQuery, parseSingleQuery } from '../query/parse.js';
 import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
+import type { AccessScope } from '../access.js';
+import { resolveAccess, type ResolvedAccess } from './access.js';
 import { compilePopulate, runPopulate, type PopulatePlan } from './populate.js';
 import { rowSerializer, type Document, type RowSerializer } from './serialize.js';
 
@@ -22,6 +24,19 @@ export interface QueryInput {
   readonly params: unknown;
   /** A string that identifies `params` exactly (the raw query string); enables plan caching. */
   readonly cacheKey?: string;
+  /** What the caller may see (default: everything). */
+  readonly access?: AccessScope;
+}
+
+/** The plan-cache key of a read, or undefined when it must not be cached. */
+function planKey(
+  ctx: CoreContext,
+  access: ResolvedAccess,
+  input: QueryInput,
+  ...parts: string[]
+): string | undefined {
+  if (input.cacheKey === undefined || access.cacheKey === undefined) return undefined;
+  return `${ctx.schema().version}|${access.cacheKey}|${parts.join('|')}|${input.cacheKey}`;
 }
 
 interface ReadPlan {
@@ -69,10 +84,11 @@ export async function findDocuments(
   type: ContentType,
   input: QueryInput,
 ): Promise<FindResult> {
-  const schema = ctx.schema();
-  const key =
-    input.cacheKey === undefined ? undefined : `${schema.version}|find|${type.uid}|${input.cacheKey}`;
-  const readPlan = plan(ctx, key, () => parseFindQuery(schema, type, input.params, ctx.limits));
+  const access = resolveAccess(ctx, type, input.access);
+  const key = planKey(ctx, access, input, 'find', type.uid);
+  const readPlan = plan(ctx, key, () =>
+    parseFindQuery(access.scope, type, input.params, ctx.limits, access.conditions),
+  );
   const { compiled } = readPlan;
   const [rows, countRows] = await Promise.all([
     run(ctx, compiled.rows),
@@ -99,12 +115,14 @@ export async function findDocument(
   documentId: string,
   input: QueryInput,
 ): Promise<Document | null> {
-  const schema = ctx.schema();
-  const key =
-    input.cacheKey === undefined
-      ? undefined
-      : `${schema.version}|findOne|${type.uid}|${documentId}|${input.cacheKey}`;
-  const readPlan = plan(ctx, key, () => parseSingleQuery(schema, type, input.params), documentId);
+  const access = resolveAccess(ctx, type, input.access);
+  const key = planKey(ctx, access, input, 'findOne', type.uid, documentId);
+  const readPlan = plan(
+    ctx,
+    key,
+    () => parseSingleQuery(access.scope, type, input.params, access.conditions),
+    documentId,
+  );
   const rows = await run(ctx, readPlan.compiled.rows);
   return rows.length ? (await documents(ctx, readPlan, rows))[0] : null;
 }
@@ -115,10 +133,11 @@ export async function findSingleDocument(
   type: ContentType,
   input: QueryInput,
 ): Promise<Document> {
-  const schema = ctx.schema();
-  const key =
-    input.cacheKey === undefined ? undefined : `${schema.version}|single|${type.uid}|${input.cacheKey}`;
-  const readPlan = plan(ctx, key, () => parseSingleQuery(schema, type, input.params));
+  const access = resolveAccess(ctx, type, input.access);
+  const key = planKey(ctx, access, input, 'single', type.uid);
+  const readPlan = plan(ctx, key, () =>
+    parseSingleQuery(access.scope, type, input.params, access.conditions),
+  );
   const rows = await run(ctx, readPlan.compiled.rows);
   if (!rows.length) throw new NotFoundError();
   return (await documents(ctx, readPlan, rows))[0];

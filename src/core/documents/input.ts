@@ -5,6 +5,7 @@ import { ValidationError, invalidKey, validationErrors, type FieldError } from '
 import { isPlainObject } from '../query/raw.js';
 import type { Component, ContentType, Model, ScalarAttribute } from '../schema/model.js';
 import type { Schema } from '../schema/registry.js';
+import type { QueryScope } from '../query/links.js';
 import { relationView } from '../schema/relations.js';
 import { parseRelationInput, type Path, type RelationChange } from './relation-input.js';
 import { validateScalar } from './scalar-input.js';
@@ -38,6 +39,8 @@ export type WriteInput = RowInput;
 interface Reader {
   readonly ctx: CoreContext;
   readonly schema: Schema;
+  /** Which types the caller may read: relations to others cannot be written (Strapi §1.3). */
+  readonly canRead: (uid: string) => boolean;
   readonly mode: 'create' | 'update';
   /** Required attributes are enforced inside components only when the write publishes. */
   readonly publish: boolean;
@@ -60,10 +63,17 @@ export async function readInput(
   type: ContentType,
   data: unknown,
   mode: 'create' | 'update',
-  options: { publish?: boolean } = {},
+  options: { publish?: boolean; scope?: QueryScope } = {},
 ): Promise<WriteInput> {
   assertDataObject(data);
-  const reader: Reader = { ctx, schema: ctx.schema(), mode, publish: options.publish ?? false, errors: [] };
+  const reader: Reader = {
+    ctx,
+    schema: options.scope?.schema ?? ctx.schema(),
+    canRead: options.scope ? (uid) => options.scope!.canRead(uid) : () => true,
+    mode,
+    publish: options.publish ?? false,
+    errors: [],
+  };
   const input = readRow(reader, type, data, []);
   // A new document that is published at once must be complete: report missing values with the rest.
   if (mode === 'create' && reader.publish) {
@@ -108,6 +118,9 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
             `${at.join('.')}: relations to ${attribute.target ?? 'polymorphic targets'} cannot be written`,
             { key, source: 'body' },
           );
+        if (!reader.canRead(view.related.uid)) {
+          throw invalidKey(key, { source: 'body', path: path.length ? at.join('.') : undefined });
+        }
         relations.push(parseRelationInput(attribute, view, value, at));
         break;
       }

@@ -1,7 +1,8 @@
 import { createId } from '@paralleldrive/cuid2';
 import type { Executor } from '../../db/types.js';
+import type { AccessScope } from '../access.js';
 import type { CoreContext } from '../context.js';
-import { ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { parseSingleQuery } from '../query/parse.js';
 import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
@@ -13,6 +14,7 @@ import { checkStoredComponents } from './publish-checks.js';
 import { deleteInboundLinks, syncInverseLinks, writeInverseLinks } from './relation-write.js';
 import { findFirstRow, findRow, insertRow, nowIso, publishDraft, readDocument, toColumns } from './rows.js';
 import type { Document } from './serialize.js';
+import { matchesConditions, resolveAccess, type ResolvedAccess } from './access.js';
 
 /**
  * The write operations behind POST/PUT/DELETE (and every other API that writes documents). Each is a
@@ -23,6 +25,13 @@ export interface WriteOptions {
   readonly data: unknown;
   /** The request's query parameters (status, fields, populate). */
   readonly params: unknown;
+  /** What the caller may see and touch (default: everything). */
+  readonly access?: AccessScope;
+}
+
+export interface DeleteOptions {
+  readonly params: unknown;
+  readonly access?: AccessScope;
 }
 
 function publishes(type: ContentType, query: FindQuery): boolean {
@@ -34,9 +43,10 @@ export async function createDocument(
   type: ContentType,
   options: WriteOptions,
 ): Promise<Document> {
-  const query = parseSingleQuery(ctx.schema(), type, options.params);
+  const access = resolveAccess(ctx, type, options.access);
+  const query = parseSingleQuery(access.scope, type, options.params);
   const publish = publishes(type, query);
-  const input = await readInput(ctx, type, options.data, 'create', { publish });
+  const input = await readInput(ctx, type, options.data, 'create', { publish, scope: access.scope });
 
   return withDbErrors(type, () =>
     ctx.database.transaction(async (trx) => {
@@ -113,14 +123,17 @@ export async function updateDocument(
   documentId: string,
   options: WriteOptions,
 ): Promise<Document | null> {
-  const query = parseSingleQuery(ctx.schema(), type, options.params);
+  const access = resolveAccess(ctx, type, options.access);
+  const query = parseSingleQuery(access.scope, type, options.params);
   const publish = publishes(type, query);
-  const input = await readInput(ctx, type, options.data, 'update', { publish });
+  const input = await readInput(ctx, type, options.data, 'update', { publish, scope: access.scope });
 
   return withDbErrors(type, () =>
     ctx.database.transaction(async (trx) => {
-      const current = await findRow(trx, type, documentId, type.draftAndPublish ? 'draft' : 'published');
-      if (!current) return null;
+      const status = type.draftAndPublish ? 'draft' : 'published';
+      const current = await findRow(trx, type, documentId, status);
+      // A document outside the caller's conditions is, for them, a document that does not exist.
+      if (!current || !(await matchesConditions(ctx, trx, type, documentId, status, access))) return null;
       const id = await updateRows(ctx, trx, type, current, input, publish);
       return respond(ctx, trx, type, id, query);
     }),
@@ -165,9 +178,10 @@ export async function deleteDocument(
   ctx: CoreContext,
   type: ContentType,
   documentId: string,
-  params: unknown,
+  options: DeleteOptions,
 ): Promise<void> {
-  rejectDraftDelete(ctx, type, params);
+  const access = resolveAccess(ctx, type, options.access);
+  rejectDraftDelete(access, type, options.params);
   await ctx.database.transaction(async (trx) => {
     const rows = await trx
       .selectFrom(type.tableName)
@@ -175,6 +189,8 @@ export async function deleteDocument(
       .where('document_id', '=', documentId)
       .execute();
     if (rows.length === 0) return;
+    const status = type.draftAndPublish ? 'draft' : 'published';
+    if (!(await matchesConditions(ctx, trx, type, documentId, status, access))) return;
     await deleteRows(
       trx,
       ctx.schema(),
@@ -185,8 +201,8 @@ export async function deleteDocument(
   });
 }
 
-function rejectDraftDelete(ctx: CoreContext, type: ContentType, params: unknown): void {
-  const query = parseSingleQuery(ctx.schema(), type, params);
+function rejectDraftDelete(access: ResolvedAccess, type: ContentType, params: unknown): void {
+  const query = parseSingleQuery(access.scope, type, params);
   if (
     type.draftAndPublish &&
     query.status === 'draft' &&
@@ -204,12 +220,23 @@ export async function upsertSingleDocument(
   type: ContentType,
   options: WriteOptions,
 ): Promise<Document> {
-  const query = parseSingleQuery(ctx.schema(), type, options.params);
+  const access = resolveAccess(ctx, type, options.access);
+  const query = parseSingleQuery(access.scope, type, options.params);
   const publish = publishes(type, query);
   return withDbErrors(type, () =>
     ctx.database.transaction(async (trx) => {
-      const current = await findFirstRow(trx, type, type.draftAndPublish ? 'draft' : 'published');
-      const input = await readInput(ctx, type, options.data, current ? 'update' : 'create', { publish });
+      const status = type.draftAndPublish ? 'draft' : 'published';
+      const current = await findFirstRow(trx, type, status);
+      if (
+        current &&
+        !(await matchesConditions(ctx, trx, type, current.document_id as string, status, access))
+      ) {
+        throw new NotFoundError();
+      }
+      const input = await readInput(ctx, type, options.data, current ? 'update' : 'create', {
+        publish,
+        scope: access.scope,
+      });
       let id: number;
       if (current) {
         id = await updateRows(ctx, trx, type, current, input, publish);
@@ -225,11 +252,15 @@ export async function upsertSingleDocument(
 export async function deleteSingleDocument(
   ctx: CoreContext,
   type: ContentType,
-  params: unknown,
+  options: DeleteOptions,
 ): Promise<void> {
-  rejectDraftDelete(ctx, type, params);
+  const access = resolveAccess(ctx, type, options.access);
+  rejectDraftDelete(access, type, options.params);
   await ctx.database.transaction(async (trx) => {
     const rows = await trx.selectFrom(type.tableName).select(['id', 'document_id']).execute();
+    const status = type.draftAndPublish ? 'draft' : 'published';
+    const documentId = rows[0]?.document_id as string | undefined;
+    if (documentId && !(await matchesConditions(ctx, trx, type, documentId, status, access))) return;
     await deleteRows(
       trx,
       ctx.schema(),

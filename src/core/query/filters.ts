@@ -1,9 +1,8 @@
 import { ValidationError, invalidKey } from '../errors.js';
 import { STRING_TYPES } from '../schema/attribute-types.js';
 import type { Model, ScalarAttribute } from '../schema/model.js';
-import type { Schema } from '../schema/registry.js';
 import { Invalid, castScalar, parseBoolean } from '../values.js';
-import { resolveLink } from './links.js';
+import { resolveLink, type QueryScope } from './links.js';
 import { asList, isPlainObject } from './raw.js';
 import {
   COMPARISON_OPERATORS,
@@ -29,7 +28,7 @@ const CASE_INSENSITIVE = new Set<ComparisonOperator>(['$eqi', '$nei']);
 const ORDERING = new Set<ComparisonOperator>(['$lt', '$lte', '$gt', '$gte']);
 
 interface Walk {
-  readonly schema: Schema;
+  readonly scope: QueryScope;
   nodes: number;
 }
 
@@ -39,9 +38,9 @@ interface Walk {
  * unknown or wrongly cased operators, and values of the wrong shape are a 400 naming the key.
  * Relations and components are walked into (`filters[author][name][$eq]=…`).
  */
-export function parseFilters(schema: Schema, model: Model, raw: unknown): FilterNode | undefined {
+export function parseFilters(scope: QueryScope, model: Model, raw: unknown): FilterNode | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  return parseGroup({ schema, nodes: 0 }, model, raw, []);
+  return parseGroup({ scope, nodes: 0 }, model, raw, []);
 }
 
 function count(walk: Walk): void {
@@ -110,9 +109,10 @@ function parseAttribute(
   }
   const attribute = model.attributes.get(key);
   if (!attribute || attribute.private) throw keyError(key, path);
-  const link = resolveLink(walk.schema, model, attribute);
-  // Dynamic zones cannot be filtered into (Strapi refuses too); media and morph relations are not followed.
-  if (link === undefined || link === 'unavailable') throw keyError(key, path);
+  const link = resolveLink(walk.scope, model, attribute);
+  // Dynamic zones cannot be filtered into (Strapi refuses too); media and morph relations are not
+  // followed; relations to types the caller may not read are refused (§6.4).
+  if (link === undefined || link === 'unavailable' || link === 'restricted') throw keyError(key, path);
   return parseRelated(walk, link, value, [...path, key]);
 }
 

@@ -3,20 +3,31 @@ import type { Schema } from '../schema/registry.js';
 import { relationView } from '../schema/relations.js';
 import type { RelatedLink } from './types.js';
 
+/** What parsing needs besides the raw parameters: the schema, and which types the caller may read. */
+export interface QueryScope {
+  readonly schema: Schema;
+  canRead(uid: string): boolean;
+}
+
 /**
  * The link behind a relation or component attribute; 'unavailable' for attributes Quorum loads but
  * cannot follow (media until the media library exists, morph relations, relations to absent plugin
- * types); undefined for scalars and dynamic zones.
+ * types); 'restricted' for relations to types the caller may not read; undefined for scalars and
+ * dynamic zones.
  */
 export function resolveLink(
-  schema: Schema,
+  scope: QueryScope,
   model: Model,
   attribute: Attribute,
-): RelatedLink | 'unavailable' | undefined {
+): RelatedLink | 'unavailable' | 'restricted' | undefined {
+  const { schema } = scope;
   switch (attribute.kind) {
     case 'relation': {
       const view = relationView(schema, model, attribute);
-      return view ? { kind: 'relation', attribute, view } : 'unavailable';
+      if (!view) return 'unavailable';
+      // A relation to a type the caller may not read is not there for them (Strapi §6.4).
+      if (view.related.modelType === 'contentType' && !scope.canRead(view.related.uid)) return 'restricted';
+      return { kind: 'relation', attribute, view };
     }
     case 'component': {
       const component = schema.components.get(attribute.component);

@@ -1,10 +1,9 @@
 import { ValidationError, invalidKey } from '../errors.js';
 import type { Attribute, DynamicZoneAttribute, Model } from '../schema/model.js';
-import type { Schema } from '../schema/registry.js';
 import { Invalid, parseBoolean } from '../values.js';
 import { defaultFields, parseFields } from './fields.js';
 import { parseFilters } from './filters.js';
-import { isToMany, resolveLink } from './links.js';
+import { isToMany, resolveLink, type QueryScope } from './links.js';
 import { asList, isPlainObject } from './raw.js';
 import { parseSort } from './sort.js';
 import { linkedModel, type PopulateNode, type SubQuery } from './types.js';
@@ -15,7 +14,7 @@ const ZONE_KEYS = new Set(['on', 'populate']);
 const FRAGMENT_KEYS = new Set(['populate', 'fields', 'filters', 'sort']);
 
 interface Walk {
-  readonly schema: Schema;
+  readonly scope: QueryScope;
   nodes: number;
 }
 
@@ -24,9 +23,9 @@ interface Walk {
  * nested populate/fields/filters/sort/count, and dynamic-zone `on` fragments. Returns the validated tree;
  * scalars, unknown and private attributes are 400 `Invalid key`.
  */
-export function parsePopulate(schema: Schema, model: Model, raw: unknown): PopulateNode[] {
+export function parsePopulate(scope: QueryScope, model: Model, raw: unknown): PopulateNode[] {
   if (raw === undefined || raw === null || raw === '') return [];
-  return build({ schema, nodes: 0 }, model, raw, []);
+  return build({ scope, nodes: 0 }, model, raw, []);
 }
 
 function build(walk: Walk, model: Model, raw: unknown, path: readonly string[]): PopulateNode[] {
@@ -132,7 +131,9 @@ function buildNode(
       source: 'query',
       param: 'populate',
     });
-  const link = resolveLink(walk.schema, model, attribute);
+  const link = resolveLink(walk.scope, model, attribute);
+  // Relations to types the caller may not read vanish from the output, silently, as in Strapi (§6.4).
+  if (link === 'restricted') return undefined;
   if (link === 'unavailable' || link === undefined)
     return { kind: 'unavailable', name, toMany: isToMany(attribute) };
   for (const key of Object.keys(options)) {
@@ -174,8 +175,8 @@ function subQuery(
   return {
     model,
     fields: options.fields === undefined ? defaultFields(model) : parseFields(model, options.fields),
-    filters: parseFilters(walk.schema, model, options.filters),
-    sort: parseSort(walk.schema, model, options.sort),
+    filters: parseFilters(walk.scope, model, options.filters),
+    sort: parseSort(walk.scope, model, options.sort),
     populate: options.populate === undefined ? [] : build(walk, model, options.populate, path),
   };
 }
@@ -230,7 +231,7 @@ function buildZone(
   // polymorphic relation); without them, every allowed type does.
   const listed = Object.keys(fragments).length > 0;
   for (const uid of attribute.components) {
-    const component = walk.schema.components.get(uid)!;
+    const component = walk.scope.schema.components.get(uid)!;
     const fragment = fragments[uid];
     if (fragment === undefined) {
       if (!listed)

@@ -1,7 +1,6 @@
 import { ValidationError, invalidKey } from '../errors.js';
 import type { Model } from '../schema/model.js';
-import type { Schema } from '../schema/registry.js';
-import { resolveLink } from './links.js';
+import { resolveLink, type QueryScope } from './links.js';
 import { asList, isPlainObject } from './raw.js';
 import { linkedModel, type RelatedLink, type SortItem } from './types.js';
 
@@ -11,10 +10,10 @@ const MAX_SORT_ITEMS = 20;
  * Strapi `sort` in all its forms: `title`, `title:desc`, `title:asc,createdAt:desc`, arrays of those,
  * `{ title: 'desc' }`, arrays of objects, and nested objects for relation paths.
  */
-export function parseSort(schema: Schema, model: Model, raw: unknown): SortItem[] {
+export function parseSort(scope: QueryScope, model: Model, raw: unknown): SortItem[] {
   if (raw === undefined || raw === null || raw === '') return [];
   const items: SortItem[] = [];
-  collect(schema, model, raw, [], items);
+  collect(scope, model, raw, [], items);
   if (items.length > MAX_SORT_ITEMS)
     throw new ValidationError(`Too many sort keys (at most ${MAX_SORT_ITEMS})`, {
       source: 'query',
@@ -23,7 +22,7 @@ export function parseSort(schema: Schema, model: Model, raw: unknown): SortItem[
   return items;
 }
 
-function collect(schema: Schema, model: Model, raw: unknown, prefix: string[], out: SortItem[]): void {
+function collect(scope: QueryScope, model: Model, raw: unknown, prefix: string[], out: SortItem[]): void {
   if (typeof raw === 'string') {
     for (const part of raw.split(',')) {
       const trimmed = part.trim();
@@ -31,21 +30,21 @@ function collect(schema: Schema, model: Model, raw: unknown, prefix: string[], o
       const colon = trimmed.lastIndexOf(':');
       const path = colon === -1 ? trimmed : trimmed.slice(0, colon);
       const order = colon === -1 ? 'asc' : trimmed.slice(colon + 1);
-      out.push(resolve(schema, model, [...prefix, ...path.split('.')], order));
+      out.push(resolve(scope, model, [...prefix, ...path.split('.')], order));
     }
     return;
   }
   const list = asList(raw);
   if (list) {
-    for (const item of list) collect(schema, model, item, prefix, out);
+    for (const item of list) collect(scope, model, item, prefix, out);
     return;
   }
   if (isPlainObject(raw)) {
     for (const [key, value] of Object.entries(raw)) {
       if (typeof value === 'string' && !value.includes(',') && !value.includes(':') && isDirection(value)) {
-        out.push(resolve(schema, model, [...prefix, key], value));
+        out.push(resolve(scope, model, [...prefix, key], value));
       } else if (isPlainObject(value)) {
-        collect(schema, model, value, [...prefix, key], out);
+        collect(scope, model, value, [...prefix, key], out);
       } else {
         throw new ValidationError(
           `Invalid sort parameter at ${[...prefix, key].join('.')}: expected asc or desc`,
@@ -70,7 +69,7 @@ function isDirection(value: string): boolean {
 }
 
 /** Walks a dotted path through relations and components down to a scalar; anything else is Invalid key. */
-function resolve(schema: Schema, root: Model, path: string[], order: string): SortItem {
+function resolve(scope: QueryScope, root: Model, path: string[], order: string): SortItem {
   if (!isDirection(order)) {
     throw new ValidationError('Invalid order. order can only be one of asc|desc|ASC|DESC', {
       source: 'query',
@@ -89,8 +88,8 @@ function resolve(schema: Schema, root: Model, path: string[], order: string): So
     });
   for (let i = 0; i < path.length - 1; i++) {
     const attribute = model.attributes.get(path[i]);
-    const link = attribute && !attribute.private ? resolveLink(schema, model, attribute) : undefined;
-    if (!link || link === 'unavailable') throw fail(i);
+    const link = attribute && !attribute.private ? resolveLink(scope, model, attribute) : undefined;
+    if (!link || link === 'unavailable' || link === 'restricted') throw fail(i);
     steps.push(link);
     model = linkedModel(link);
   }

@@ -15,6 +15,8 @@ export function exportSchema(schema: Schema, outDir: string): string[] {
     written.push(file);
   };
   for (const type of schema.contentTypes.values()) {
+    // Quorum's own types (users, roles, permissions) are not the app's to export.
+    if (type.uid.startsWith('plugin::') || type.uid.startsWith('admin::')) continue;
     const match = /^api::([^.]+)\.(.+)$/.exec(type.uid);
     const [api, name] = match ? [match[1], match[2]] : [type.singularName, type.singularName];
     write(path.join(outDir, 'src', 'api', api, 'content-types', name, 'schema.json'), type.definition);

@@ -25,6 +25,8 @@ export class Schema {
   }
 
   #indexRoutes(type: ContentType): void {
+    // Plugin types (users, roles, files) have their own routes, never the generic content routes.
+    if (type.uid.startsWith('plugin::') || type.uid.startsWith('admin::')) return;
     const names = type.kind === 'collectionType' ? [type.pluralName] : [type.singularName];
     // A collection type answers on its plural name; its singular name is reserved so a single type
     // cannot take it (Strapi refuses the same clash).

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, authorize, type ContentAction } from '../../auth/principal.js';
-import type { ApiTokens } from '../../auth/api-tokens.js';
+import type { Authenticator, ContentAction } from '../../auth/principal.js';
+import type { AccessScope } from '../../core/access.js';
 import type { CoreContext } from '../../core/context.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { findDocument, findDocuments, findSingleDocument } from '../../core/documents/find.js';
@@ -15,7 +15,7 @@ import type { ContentType } from '../../core/schema/model.js';
 
 export interface ContentApiDeps {
   readonly core: CoreContext;
-  readonly tokens: ApiTokens;
+  readonly auth: Authenticator;
   readonly prefix: string;
 }
 
@@ -30,11 +30,15 @@ const MAX_DOCUMENT_ID_LENGTH = 255;
  * Order of checks, as in Strapi: unknown route 404 → authentication 401 → permission 403 → input 400.
  */
 export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): void {
-  const { core, tokens, prefix } = deps;
+  const { core, auth, prefix } = deps;
 
-  async function access(request: FastifyRequest, type: ContentType, action: ContentAction): Promise<void> {
-    const principal = await authenticate(request.headers.authorization, tokens);
-    authorize(principal, type.uid, action);
+  async function access(
+    request: FastifyRequest,
+    type: ContentType,
+    action: ContentAction,
+  ): Promise<AccessScope> {
+    const principal = await auth.authenticate(request.headers.authorization);
+    return auth.authorize(principal, `${type.uid}.${action}`);
   }
 
   function typeNamed(name: string): ContentType {
@@ -67,8 +71,8 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
 
   app.get<{ Params: NameParams }>(`${prefix}/:name`, async (request) => {
     const type = typeNamed(request.params.name);
-    await access(request, type, 'find');
-    const input = { params: request.query, cacheKey: rawQuery(request) };
+    const scope = await access(request, type, 'find');
+    const input = { params: request.query, cacheKey: rawQuery(request), access: scope };
     if (type.kind === 'singleType') return { data: await findSingleDocument(core, type, input), meta: {} };
     const { data, pagination } = await findDocuments(core, type, input);
     return { data, meta: { pagination } };
@@ -76,10 +80,11 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
 
   app.get<{ Params: DocumentParams }>(`${prefix}/:name/:documentId`, async (request) => {
     const type = collection(request.params.name);
-    await access(request, type, 'findOne');
+    const scope = await access(request, type, 'findOne');
     const document = await findDocument(core, type, documentIdOf(request.params), {
       params: request.query,
       cacheKey: rawQuery(request),
+      access: scope,
     });
     if (!document) throw new NotFoundError();
     return { data: document, meta: {} };
@@ -88,17 +93,22 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
   app.post<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply) => {
     const type = typeNamed(request.params.name);
     if (type.kind === 'singleType') throw notAllowed(type, 'root');
-    await access(request, type, 'create');
-    const document = await createDocument(core, type, { data: body(request), params: request.query });
+    const scope = await access(request, type, 'create');
+    const document = await createDocument(core, type, {
+      data: body(request),
+      params: request.query,
+      access: scope,
+    });
     return reply.status(201).send({ data: document, meta: {} });
   });
 
   app.put<{ Params: DocumentParams }>(`${prefix}/:name/:documentId`, async (request) => {
     const type = collection(request.params.name);
-    await access(request, type, 'update');
+    const scope = await access(request, type, 'update');
     const document = await updateDocument(core, type, documentIdOf(request.params), {
       data: body(request),
       params: request.query,
+      access: scope,
     });
     if (!document) throw new NotFoundError();
     return { data: document, meta: {} };
@@ -107,9 +117,13 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
   app.put<{ Params: NameParams }>(`${prefix}/:name`, async (request) => {
     const type = typeNamed(request.params.name);
     if (type.kind !== 'singleType') throw notAllowed(type, 'root');
-    await access(request, type, 'update');
+    const scope = await access(request, type, 'update');
     return {
-      data: await upsertSingleDocument(core, type, { data: body(request), params: request.query }),
+      data: await upsertSingleDocument(core, type, {
+        data: body(request),
+        params: request.query,
+        access: scope,
+      }),
       meta: {},
     };
   });
@@ -118,8 +132,11 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     `${prefix}/:name/:documentId`,
     async (request, reply: FastifyReply) => {
       const type = collection(request.params.name);
-      await access(request, type, 'delete');
-      await deleteDocument(core, type, documentIdOf(request.params), request.query);
+      const scope = await access(request, type, 'delete');
+      await deleteDocument(core, type, documentIdOf(request.params), {
+        params: request.query,
+        access: scope,
+      });
       return reply.status(204).send();
     },
   );
@@ -143,8 +160,8 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
   app.delete<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply: FastifyReply) => {
     const type = typeNamed(request.params.name);
     if (type.kind !== 'singleType') throw notAllowed(type, 'root');
-    await access(request, type, 'delete');
-    await deleteSingleDocument(core, type, request.query);
+    const scope = await access(request, type, 'delete');
+    await deleteSingleDocument(core, type, { params: request.query, access: scope });
     return reply.status(204).send();
   });
 }

@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import type { QuorumConfig } from '../config/index.js';
+
+export interface EmailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** Sends the emails Users & Permissions needs (reset password, confirm address). */
+export interface EmailSender {
+  send(message: EmailMessage): Promise<void>;
+}
+
+/**
+ * The configured provider: `smtp` sends through nodemailer; `file` writes each message as an .eml file
+ * (development, tests); `none` sends nothing. Message bodies carry one-time codes, so they are never
+ * logged.
+ */
+export function createEmailSender(config: QuorumConfig, logger: Logger): EmailSender {
+  const { email } = config;
+  if (email.provider === 'none') {
+    return {
+      async send(message) {
+        logger.warn(
+          { to: message.to, subject: message.subject },
+          'email not sent: configure email.provider to send it',
+        );
+      },
+    };
+  }
+  if (email.provider === 'file') {
+    const dir = path.resolve(config.appDir, email.dir);
+    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    return {
+      async send(message) {
+        const info = await transport.sendMail({ from: email.from, ...message });
+        mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
+        writeFileSync(file, info.message as Buffer, { mode: 0o600 });
+        logger.info({ to: message.to, subject: message.subject, file }, 'email written to file');
+      },
+    };
+  }
+  const transport = nodemailer.createTransport({
+    host: email.smtp.host,
+    port: email.smtp.port,
+    secure: email.smtp.secure,
+    auth: email.smtp.user ? { user: email.smtp.user, pass: email.smtp.password } : undefined,
+    connectionTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  return {
+    async send(message) {
+      await transport.sendMail({ from: email.from, ...message });
+      logger.info({ to: message.to, subject: message.subject }, 'email sent');
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { AccessScope } from '../access.js';
+import { FULL_ACCESS } from '../access.js';
+import type { CoreContext } from '../context.js';
+import { compileFind } from '../query/compile.js';
+import { parseFilters } from '../query/filters.js';
+import type { QueryScope } from '../query/links.js';
+import { parseSingleQuery } from '../query/parse.js';
+import type { FilterNode, Status } from '../query/types.js';
+import type { ContentType } from '../schema/model.js';
+import type { Executor } from '../../db/types.js';
+
+/** How an operation reads and checks on behalf of its caller. */
+export interface ResolvedAccess {
+  readonly scope: QueryScope;
+  /** The caller's permission conditions for this type, as a filter tree. */
+  readonly conditions?: FilterNode;
+  /** Prefix for plan-cache keys, or undefined when plans must not be shared (per-user conditions). */
+  readonly cacheKey?: string;
+}
+
+export function resolveAccess(
+  ctx: CoreContext,
+  type: ContentType,
+  access: AccessScope = FULL_ACCESS,
+): ResolvedAccess {
+  const schema = ctx.schema();
+  const scope: QueryScope = { schema, canRead: (uid) => access.canRead(uid) };
+  // Conditions are written by administrators, not clients: they may walk any relation.
+  const conditions =
+    access.conditions === undefined
+      ? undefined
+      : parseFilters({ schema, canRead: () => true }, type, access.conditions);
+  return { scope, conditions, cacheKey: access.cacheKey };
+}
+
+/**
+ * Whether the document's row of `status` matches the caller's conditions (updates and deletes of
+ * documents outside them are answered as if the document did not exist).
+ */
+export async function matchesConditions(
+  ctx: CoreContext,
+  trx: Executor,
+  type: ContentType,
+  documentId: string,
+  status: Status,
+  access: ResolvedAccess,
+): Promise<boolean> {
+  if (!access.conditions) return true;
+  const query = parseSingleQuery(access.scope, type, { status, fields: ['id'] }, access.conditions);
+  const { rows } = compileFind({ ...ctx.database, db: trx }, query, { documentId });
+  return (await trx.executeQuery(rows)).rows.length > 0;
+}
