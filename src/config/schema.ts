@@ -154,7 +154,9 @@ const log = z
 
 const demo = z
   .strictObject({
-    /** Print a fresh read-only API token and a curl command at start (demo apps only). */
+    /** Print where the node serves and a curl command to try at start (demo apps). */
+    banner: z.boolean().default(false),
+    /** Also create and print a fresh read-only API token for the curl command (demo apps only). */
     printReadOnlyToken: z.boolean().default(false),
   })
   .prefault({});

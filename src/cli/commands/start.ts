@@ -26,7 +26,7 @@ export function registerStart(program: Command): void {
       const node = await createNode(config, { logger });
       const url = await node.listen();
       logger.info({ url, ms: Date.now() - started, database: config.database.kind }, 'Quorum node ready');
-      if (config.demo.printReadOnlyToken) await printDemoAccess(node, url);
+      if (config.demo.banner || config.demo.printReadOnlyToken) await printDemoAccess(node, url);
 
       let stopping = false;
       const stop = (signal: string) => {
