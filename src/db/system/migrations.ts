@@ -57,4 +57,75 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
         .execute(trx);
     },
   },
+  {
+    // The coordination layer: leases with fencing tokens, node membership, scheduled document
+    // actions and singleton task runs (each due time recorded once, with the fencing token it ran under).
+    name: '0100-cluster',
+    async up(trx, d) {
+      const ts = d.columnType('datetime');
+      const big = d.columnType('bigint');
+      const json = d.columnType('json');
+      await sql
+        .raw(
+          `create table quorum_leases (
+            "name" text primary key,
+            "holder" text not null,
+            "token" ${big} not null,
+            "expires_at" ${ts} not null,
+            "acquired_at" ${ts} not null,
+            "renewed_at" ${ts} not null
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_nodes (
+            "id" text primary key,
+            "host" text not null,
+            "port" integer not null,
+            "version" text not null,
+            "pid" integer,
+            "started_at" ${ts} not null,
+            "heartbeat_at" ${ts} not null,
+            "info" ${json}
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_scheduled_actions (
+            ${d.idColumnDefinition},
+            "uid" text not null,
+            "document_id" text not null,
+            "action" text not null,
+            "due_at" ${ts} not null,
+            "status" text not null,
+            "created_at" ${ts} not null,
+            "done_at" ${ts},
+            "token" ${big},
+            "node" text,
+            "error" text
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(`create index quorum_scheduled_actions_due_idx on quorum_scheduled_actions ("status", "due_at")`)
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_task_runs (
+            "task" text not null,
+            "due_at" ${ts} not null,
+            "token" ${big} not null,
+            "node" text not null,
+            "started_at" ${ts} not null,
+            "finished_at" ${ts},
+            "status" text not null,
+            "error" text,
+            primary key ("task", "due_at")
+          )`,
+        )
+        .execute(trx);
+    },
+  },
 ];
