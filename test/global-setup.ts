@@ -1,10 +1,13 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { redisAvailable } from './helpers/redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Admin URL of a reachable PostgreSQL server, or null when the PostgreSQL suites are skipped. */
     pgAdminUrl: string | null;
+    /** URL of the reachable shared Redis, or null when the Redis suites are skipped. */
+    redisUrl: string | null;
   }
 }
 
@@ -31,4 +34,15 @@ export async function setup(project: TestProject): Promise<void> {
     await client.end().catch(() => {});
   }
   project.provide('pgAdminUrl', available ? url : null);
+  project.provide('redisUrl', await findRedis());
+}
+
+async function findRedis(): Promise<string | null> {
+  const url = process.env.QUORUM_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (await redisAvailable(url)) return url;
+  const message = `Redis is not reachable at ${url}`;
+  if (process.env.QUORUM_TEST_REQUIRE_SERVICES === '1')
+    throw new Error(`${message}; QUORUM_TEST_REQUIRE_SERVICES=1 requires it`);
+  process.stderr.write(`\n*** NOTICE: ${message}. Redis suites are SKIPPED. ***\n\n`);
+  return null;
 }

@@ -46,6 +46,11 @@ export interface SqlDialect {
   inList(expr: Expression<unknown>, values: ListValues, kind: 'integer' | 'text'): RawBuilder<SqlBool>;
   /** The driver parameter for a list bound by inList (to fill a LIST_PLACEHOLDER at run time). */
   listParam(values: readonly (number | string)[]): unknown;
+  /**
+   * The database's clock, in the form datetime columns store, optionally `offsetMs` ahead. Leases and
+   * heartbeats use it so that nodes with skewed clocks still agree on who holds what.
+   */
+  now(offsetMs?: number): RawBuilder<string>;
   /** Serializes concurrent schema work across processes for the rest of the transaction `trx`. */
   lockSchema(trx: Executor): Promise<void>;
 }

@@ -91,6 +91,12 @@ export function createPostgresDialect(options: { icu: boolean }): SqlDialect {
       return values;
     },
 
+    now(offsetMs = 0) {
+      // clock_timestamp(), not now(): inside a long transaction now() would be the transaction's start.
+      if (offsetMs === 0) return sql<string>`clock_timestamp()`;
+      return sql<string>`(clock_timestamp() + make_interval(secs => cast(${offsetMs / 1000} as double precision)))`;
+    },
+
     async lockSchema(trx: Executor) {
       await sql`select pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`.execute(trx);
     },

@@ -89,6 +89,11 @@ export const sqliteDialect: SqlDialect = {
     return JSON.stringify(values);
   },
 
+  now(offsetMs = 0) {
+    if (offsetMs === 0) return sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+    return sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`${offsetMs >= 0 ? '+' : ''}${offsetMs / 1000} seconds`})`;
+  },
+
   async lockSchema() {
     // Transactions on SQLite begin IMMEDIATE (see driver.ts): the write lock is already held.
   },

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { QuorumConfig } from '../../config/index.js';
+import type { Database } from '../../db/types.js';
+import { InProcessBus } from './in-process.js';
+import { PostgresBus } from './postgres.js';
+import { RedisBus } from './redis.js';
+import type { Bus } from './types.js';
+
+/**
+ * Picks the bus from the configuration: Redis when REDIS_URL is set, PostgreSQL LISTEN/NOTIFY when the
+ * database is PostgreSQL, in-process otherwise (embedded mode, one node).
+ */
+export async function createBus(
+  config: QuorumConfig,
+  database: Database,
+  nodeId: string,
+  logger: Logger,
+): Promise<Bus> {
+  if (config.redisUrl) {
+    const bus = new RedisBus({ url: config.redisUrl, nodeId, logger });
+    try {
+      await bus.start();
+    } catch (err) {
+      // Redis down at start: keep going, ioredis keeps trying; state is re-read on reconnect.
+      logger.warn(
+        { err: (err as Error).message },
+        'redis bus not reachable at start; retrying in the background',
+      );
+    }
+    return bus;
+  }
+  if (config.database.kind === 'postgres') {
+    const bus = new PostgresBus({ url: config.database.url, db: database.db, nodeId, logger });
+    await bus.start();
+    return bus;
+  }
+  return new InProcessBus(nodeId, logger);
+}
