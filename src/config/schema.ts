@@ -141,6 +141,14 @@ const security = z
         credentials: z.boolean().default(false),
       })
       .prefault({}),
+    /** Strict-Transport-Security: turn on only when every client reaches Quorum over HTTPS. */
+    hsts: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        maxAge: z.number().int().min(0).default(31_536_000),
+        includeSubDomains: z.boolean().default(false),
+      })
+      .prefault({}),
   })
   .prefault({});
 

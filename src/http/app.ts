@@ -15,6 +15,7 @@ import { registerHealth, type Readiness } from './health.js';
 import { registerJsonParser } from './json-body.js';
 import { parseQueryString } from './query-string.js';
 import { requestId } from './request-id.js';
+import { registerSecurity } from './security/index.js';
 
 export interface HttpDeps {
   readonly config: QuorumConfig;
@@ -93,6 +94,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     });
   }
 
+  // Helmet headers, CORS and preflights, Retry-After: before any route.
+  await registerSecurity(app, config);
   registerJsonParser(app, config.api.rest.maxJsonDepth);
   registerErrorHandling(app);
   registerHealth(app, deps.readiness);

@@ -128,4 +128,33 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
         .execute(trx);
     },
   },
+  {
+    // Counters for login lock-outs and auth-route rate limits, shared by every node (auth/brute-force.ts,
+    // auth/rate-limit.ts). Times are epoch milliseconds, so both dialects do the arithmetic the same way.
+    name: '0200-auth-throttling',
+    async up(trx, d) {
+      const ms = d.columnType('bigint');
+      await sql
+        .raw(
+          `create table quorum_login_failures (
+            "key" text primary key,
+            "failures" integer not null,
+            "window_start" ${ms} not null,
+            "locked_until" ${ms} not null,
+            "lock_ms" ${ms} not null,
+            "updated_at" ${ms} not null
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_rate_limits (
+            "key" text primary key,
+            "window_start" ${ms} not null,
+            "hits" integer not null
+          )`,
+        )
+        .execute(trx);
+    },
+  },
 ];

@@ -3,6 +3,7 @@ import { BadRequestError, ValidationError } from '../../core/errors.js';
 import { isEmail } from '../../core/values.js';
 import { AUTH_ACTIONS, AUTHENTICATED_ROLE } from '../../auth/users-permissions/actions.js';
 import { digest, newCode } from '../../auth/users-permissions/users.js';
+import { clientAddress, createAuthThrottle } from '../security/auth-throttle.js';
 import { allow, bodyOf, currentUser, requireStrings, type UsersPermissionsDeps } from './context.js';
 
 /**
@@ -12,20 +13,29 @@ import { allow, bodyOf, currentUser, requireStrings, type UsersPermissionsDeps }
 export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsDeps, prefix: string): void {
   const { config, users } = deps;
   const settings = config.usersPermissions;
+  // Rate limits (per route and address) and login lock-outs, counted in the database for the cluster.
+  const throttle = createAuthThrottle(config, deps.core);
+  const limited = { onRequest: throttle.limit };
 
-  app.post(`${prefix}/auth/local`, async (request) => {
+  app.post(`${prefix}/auth/local`, limited, async (request) => {
     await allow(deps, request, AUTH_ACTIONS.callback);
     const { identifier, password } = requireStrings(bodyOf(request), ['identifier', 'password']);
+    // While the identifier or the address is locked: 429 before the password is even looked at.
+    const attempt = await throttle.guard.begin({ identifier, address: clientAddress(request) });
     const user = await users.byIdentifier(identifier);
     const valid = user?.password ? await deps.core.passwords.verify(user.password, password) : false;
-    if (!user || !valid) throw new ValidationError('Invalid identifier or password');
+    if (!user || !valid) {
+      await attempt.failed();
+      throw new ValidationError('Invalid identifier or password');
+    }
     if (settings.emailConfirmation && !user.confirmed)
       throw new BadRequestError('Your account email is not confirmed');
     if (user.blocked) throw new BadRequestError('Your account has been blocked by an administrator');
+    await attempt.succeeded();
     return { jwt: await users.issueJwt(user), user: await users.view(user.id) };
   });
 
-  app.post(`${prefix}/auth/local/register`, async (request) => {
+  app.post(`${prefix}/auth/local/register`, limited, async (request) => {
     await allow(deps, request, AUTH_ACTIONS.register);
     if (!settings.register.enabled) throw new BadRequestError('Register action is currently disabled');
     const body = bodyOf(request);
@@ -61,7 +71,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsD
     return { jwt: await users.issueJwt({ id: Number(created.id) }), user };
   });
 
-  app.post(`${prefix}/auth/forgot-password`, async (request) => {
+  app.post(`${prefix}/auth/forgot-password`, limited, async (request) => {
     await allow(deps, request, AUTH_ACTIONS.forgotPassword);
     const { email } = requireStrings(bodyOf(request), ['email']);
     if (!isEmail(email)) throw new ValidationError('email must be a valid email');
@@ -80,7 +90,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsD
     return { ok: true };
   });
 
-  app.post(`${prefix}/auth/reset-password`, async (request) => {
+  app.post(`${prefix}/auth/reset-password`, limited, async (request) => {
     await allow(deps, request, AUTH_ACTIONS.resetPassword);
     const { code, password, passwordConfirmation } = requireStrings(bodyOf(request), [
       'code',
@@ -94,7 +104,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsD
     return { jwt: await users.issueJwt(user), user: await users.view(user.id) };
   });
 
-  app.post(`${prefix}/auth/change-password`, async (request) => {
+  app.post(`${prefix}/auth/change-password`, limited, async (request) => {
     const { principal } = await allow(deps, request, AUTH_ACTIONS.changePassword);
     const authUser = currentUser(principal);
     const { currentPassword, password, passwordConfirmation } = requireStrings(bodyOf(request), [
@@ -126,7 +136,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsD
     },
   );
 
-  app.post(`${prefix}/auth/send-email-confirmation`, async (request) => {
+  app.post(`${prefix}/auth/send-email-confirmation`, limited, async (request) => {
     await allow(deps, request, AUTH_ACTIONS.sendEmailConfirmation);
     const { email } = requireStrings(bodyOf(request), ['email']);
     if (!isEmail(email)) throw new ValidationError('email must be a valid email');
