@@ -5,6 +5,8 @@ import type { JwtKeys } from '../auth/jwt.js';
 import type { EmailSender } from '../auth/email.js';
 import type { Users } from '../auth/users-permissions/users.js';
 import { registerUsersPermissions } from './users-permissions/index.js';
+import type { AdminServices } from '../admin/index.js';
+import { registerAdminApi } from './admin/index.js';
 import type { PermissionStore } from '../auth/permissions.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { QuorumConfig } from '../config/index.js';
@@ -28,6 +30,7 @@ export interface HttpDeps {
   readonly users: Users;
   readonly email: EmailSender;
   readonly readiness: Readiness;
+  readonly admin: AdminServices;
 }
 
 /** The Fastify application of one node: health, the content API, Strapi-shaped errors. */
@@ -100,6 +103,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerHealth(app, deps.readiness);
   registerUsersPermissions(app, deps, config.api.rest.prefix);
+  registerAdminApi(app, deps, config.api.rest.prefix);
   registerContentApi(app, { core: deps.core, auth: deps.auth, prefix: config.api.rest.prefix });
   await app.ready();
   return app;

@@ -8,6 +8,7 @@ import { Authenticator } from '../auth/principal.js';
 import { bootstrapUsersPermissions } from '../auth/users-permissions/bootstrap.js';
 import { Users } from '../auth/users-permissions/users.js';
 import { createEmailSender } from '../auth/email.js';
+import { createAdminServices, type AdminServices } from '../admin/index.js';
 import { deriveKey, resolveSecret, type QuorumConfig } from '../config/index.js';
 import type { CoreContext } from '../core/context.js';
 import { PlanCache } from '../core/query/plan-cache.js';
@@ -26,6 +27,7 @@ export interface QuorumNode {
   readonly auth: Authenticator;
   readonly permissions: PermissionStore;
   readonly userJwt: JwtKeys;
+  readonly admin: AdminServices;
   readonly database: Database;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
@@ -80,6 +82,9 @@ export async function createNode(
     await bootstrapUsersPermissions(core, config.appDir, logger);
     const users = new Users(core, userJwt, config.auth.jwt.expiresIn);
     const email = createEmailSender(config, logger);
+    const admin = createAdminServices({ config, secret, core, logger, tokens, users, auth, permissions });
+    // Built-in admin roles, and the first admin from QUORUM_ADMIN_EMAIL / QUORUM_ADMIN_PASSWORD.
+    await admin.accounts.bootstrap(config.admin);
     if (config.seedFile) {
       const created = await seedIfEmpty(core, config.seedFile);
       if (created)
@@ -112,6 +117,7 @@ export async function createNode(
       users,
       email,
       readiness,
+      admin,
     });
 
     return {
@@ -122,6 +128,7 @@ export async function createNode(
       auth,
       permissions,
       userJwt,
+      admin,
       database,
       async listen() {
         return app.listen({ port: config.server.port, host: config.server.host });

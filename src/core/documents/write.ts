@@ -27,6 +27,8 @@ export interface WriteOptions {
   readonly params: unknown;
   /** What the caller may see and touch (default: everything). */
   readonly access?: AccessScope;
+  /** The admin behind the write, recorded in created_by_id / updated_by_id (never returned by the API). */
+  readonly actor?: { readonly adminId: number };
 }
 
 export interface DeleteOptions {
@@ -52,6 +54,7 @@ export async function createDocument(
     ctx.database.transaction(async (trx) => {
       const documentId = createId();
       const id = await insertDocument(ctx, trx, type, documentId, input, publish);
+      await recordAuthors(trx, type, documentId, authorColumns(options.actor));
       return respond(ctx, trx, type, id, query);
     }),
   );
@@ -135,9 +138,42 @@ export async function updateDocument(
       // A document outside the caller's conditions is, for them, a document that does not exist.
       if (!current || !(await matchesConditions(ctx, trx, type, documentId, status, access))) return null;
       const id = await updateRows(ctx, trx, type, current, input, publish);
+      await recordAuthors(
+        trx,
+        type,
+        documentId,
+        authorColumns(options.actor, current, publish && type.draftAndPublish),
+      );
       return respond(ctx, trx, type, id, query);
     }),
   );
+}
+
+/**
+ * created_by_id / updated_by_id: the admins behind a document's first and latest write. Publishing
+ * copies the draft row without them, so after a write they are set on every row of the document —
+ * only when there is something to record, so writes of documents no admin touched cost nothing more.
+ */
+function authorColumns(
+  actor: WriteOptions['actor'],
+  current?: Record<string, unknown>,
+  republished = false,
+): Record<string, number | null> | undefined {
+  const createdBy = current ? ((current.created_by_id as number | null) ?? null) : (actor?.adminId ?? null);
+  const updatedBy = actor?.adminId ?? (current?.updated_by_id as number | null) ?? null;
+  if (createdBy === null && updatedBy === null) return undefined;
+  if (!actor && !republished) return undefined;
+  return { created_by_id: createdBy, updated_by_id: updatedBy };
+}
+
+async function recordAuthors(
+  trx: Executor,
+  type: ContentType,
+  documentId: string,
+  columns: Record<string, number | null> | undefined,
+): Promise<void> {
+  if (!columns) return;
+  await trx.updateTable(type.tableName).set(columns).where('document_id', '=', documentId).execute();
 }
 
 async function updateRows(
@@ -238,11 +274,18 @@ export async function upsertSingleDocument(
         scope: access.scope,
       });
       let id: number;
+      const documentId = current ? (current.document_id as string) : createId();
       if (current) {
         id = await updateRows(ctx, trx, type, current, input, publish);
       } else {
-        id = await insertDocument(ctx, trx, type, createId(), input, publish);
+        id = await insertDocument(ctx, trx, type, documentId, input, publish);
       }
+      await recordAuthors(
+        trx,
+        type,
+        documentId,
+        authorColumns(options.actor, current, publish && type.draftAndPublish),
+      );
       return respond(ctx, trx, type, id, query);
     }),
   );

@@ -36,6 +36,9 @@ function mainTable(model: Model): PlannedTable {
     columns.push({ name: 'created_at', storage: 'datetime', notNull: true });
     columns.push({ name: 'updated_at', storage: 'datetime', notNull: true });
     columns.push({ name: 'published_at', storage: 'datetime' });
+    // The admin who created / last changed the document (ids in quorum_admin_users); never in API output.
+    columns.push({ name: 'created_by_id', storage: 'integer' });
+    columns.push({ name: 'updated_by_id', storage: 'integer' });
     indexes.push({ name: identifier(t, 'document_id_idx'), columns: ['document_id', 'published_at'] });
     indexes.push({ name: identifier(t, 'published_at_idx'), columns: ['published_at'] });
     indexes.push({ name: identifier(t, 'created_at_idx'), columns: ['created_at'] });

@@ -157,4 +157,129 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
         .execute(trx);
     },
   },
+  {
+    // Admin accounts (separate from end users), their roles and permissions, and refresh sessions.
+    name: '0300-admin-accounts',
+    async up(trx, d) {
+      const ts = d.columnType('datetime');
+      const bool = d.columnType('boolean');
+      const json = d.columnType('json');
+      await sql
+        .raw(
+          `create table quorum_admin_users (
+            ${d.idColumnDefinition},
+            "email" text not null unique,
+            "firstname" text,
+            "lastname" text,
+            "password" text not null,
+            "is_active" ${bool} not null,
+            "blocked" ${bool} not null,
+            "created_at" ${ts} not null,
+            "updated_at" ${ts} not null
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_admin_roles (
+            ${d.idColumnDefinition},
+            "code" text not null unique,
+            "name" text not null unique,
+            "description" text,
+            "created_at" ${ts} not null,
+            "updated_at" ${ts} not null
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_admin_user_roles (
+            "user_id" integer not null references quorum_admin_users ("id") on delete cascade,
+            "role_id" integer not null references quorum_admin_roles ("id") on delete cascade,
+            primary key ("user_id", "role_id")
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(`create index quorum_admin_user_roles_role_idx on quorum_admin_user_roles ("role_id")`)
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_admin_permissions (
+            ${d.idColumnDefinition},
+            "role_id" integer not null references quorum_admin_roles ("id") on delete cascade,
+            "action" text not null,
+            "subject" text,
+            "conditions" ${json},
+            "created_at" ${ts} not null
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(`create index quorum_admin_permissions_role_idx on quorum_admin_permissions ("role_id")`)
+        .execute(trx);
+      // One row per refresh token: rotation revokes the row and adds its successor to the same family;
+      // a revoked token presented again revokes the whole family (reuse detection).
+      await sql
+        .raw(
+          `create table quorum_admin_sessions (
+            "id" text primary key,
+            "user_id" integer not null references quorum_admin_users ("id") on delete cascade,
+            "token_hash" text not null unique,
+            "family" text not null,
+            "expires_at" ${ts} not null,
+            "revoked_at" ${ts},
+            "created_at" ${ts} not null,
+            "last_used_at" ${ts}
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(`create index quorum_admin_sessions_family_idx on quorum_admin_sessions ("family")`)
+        .execute(trx);
+      await sql
+        .raw(`create index quorum_admin_sessions_user_idx on quorum_admin_sessions ("user_id")`)
+        .execute(trx);
+    },
+  },
+  {
+    // Content tables gained created_by_id / updated_by_id (core/schema/tables.ts). The schema diff compares
+    // table specs derived with the same code on both sides, so it cannot see columns that only the code
+    // changed: existing content tables (those with document_id and published_at) get them here. On a fresh
+    // database there are no content tables yet and the schema sync creates them with the columns.
+    name: '0301-content-authors',
+    async up(trx, d) {
+      const tables = await contentTablesWithout(trx, d, 'created_by_id');
+      for (const table of tables) {
+        for (const column of ['created_by_id', 'updated_by_id']) {
+          await sql`alter table ${sql.id(table)} add column ${sql.id(column)} integer`.execute(trx);
+        }
+      }
+    },
+  },
 ];
+
+/** Tables that hold documents (a document_id and a published_at column) and lack `column`. */
+async function contentTablesWithout(trx: Executor, d: SqlDialect, column: string): Promise<string[]> {
+  const query =
+    d.kind === 'postgres'
+      ? sql<{
+          name: string;
+          column_name: string;
+        }>`select table_name as name, column_name from information_schema.columns
+          where table_schema = current_schema() and column_name in ('document_id', 'published_at', ${column})`
+      : sql<{ name: string; column_name: string }>`select m.name as name, p.name as column_name
+          from sqlite_master m join pragma_table_info(m.name) p
+          where m.type = 'table' and p.name in ('document_id', 'published_at', ${column})`;
+  const { rows } = await query.execute(trx);
+  const columns = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const set = columns.get(row.name) ?? new Set<string>();
+    set.add(row.column_name);
+    columns.set(row.name, set);
+  }
+  return [...columns]
+    .filter(([, set]) => set.has('document_id') && set.has('published_at') && !set.has(column))
+    .map(([name]) => name)
+    .sort();
+}
