@@ -66,11 +66,7 @@ export class Authenticator {
     if (parts.length !== 2 || parts[0].toLowerCase() !== 'bearer' || parts[1].length > 4096)
       throw new UnauthorizedError();
     const credential = parts[1];
-    if (looksLikeJwt(credential)) {
-      const user = await this.#userFromJwt(credential);
-      if (!user) throw new UnauthorizedError();
-      return { kind: 'user', user };
-    }
+    if (looksLikeJwt(credential)) return { kind: 'user', user: await this.#userFromJwt(credential) };
     const token = await this.deps.tokens.verify(credential);
     if (!token) throw new UnauthorizedError();
     if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now())
@@ -78,13 +74,17 @@ export class Authenticator {
     return { kind: 'api-token', token };
   }
 
-  /** The user a JWT names, if the token is valid and the user may use it (exists, not blocked, confirmed when required). */
-  async #userFromJwt(jwt: string): Promise<AuthUser | null> {
+  /**
+   * The user a JWT names. An invalid token is 401 "Missing or invalid credentials"; a valid token whose
+   * user is gone, blocked or (when required) unconfirmed is 401 "Invalid credentials", as in Strapi.
+   */
+  async #userFromJwt(jwt: string): Promise<AuthUser> {
     const payload = await this.deps.jwt.verify(jwt);
     const id = payload?.id;
-    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return null;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new UnauthorizedError();
     const user = await this.findUser(id);
-    if (!user || user.blocked || (this.deps.requireConfirmed() && !user.confirmed)) return null;
+    if (!user || user.blocked || (this.deps.requireConfirmed() && !user.confirmed))
+      throw new UnauthorizedError('Invalid credentials');
     return user;
   }
 
@@ -143,14 +143,16 @@ export class Authenticator {
     const conditions = grants.get(action);
     if (!conditions || !role) throw new ForbiddenError();
     const user = principal.kind === 'user' ? principal.user : undefined;
-    const unconditional = conditions.some((c) => c === null);
-    const resolved = unconditional
-      ? undefined
-      : substitute(conditions.length === 1 ? conditions[0] : { $or: conditions }, user);
-    const perUser = !unconditional && JSON.stringify(conditions).includes('$user.');
+    const combined = (list: readonly (Record<string, unknown> | null)[] | undefined) => {
+      if (!list || list.some((c) => c === null)) return undefined;
+      return substitute(list.length === 1 ? list[0] : { $or: list }, user);
+    };
+    // Plans compiled with per-user values cannot be shared between users of the role.
+    const perUser = [...grants.values()].some((list) => JSON.stringify(list).includes('$user.'));
     return {
-      conditions: resolved,
+      conditions: combined(conditions),
       canRead: (uid) => grants.has(`${uid}.find`),
+      readConditions: (uid) => combined(grants.get(`${uid}.find`)),
       cacheKey: `role:${role.documentId}:${snapshot.version}${perUser ? `:user:${user?.id ?? 'none'}` : ''}`,
     };
   }

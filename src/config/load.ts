@@ -64,6 +64,8 @@ export function loadConfig(options: {
     bruteForce: cfg.bruteForce,
     email: cfg.email,
     security: cfg.security,
+    cluster: cfg.cluster,
+    scheduler: cfg.scheduler,
     log: cfg.log,
     seedFile: cfg.seed ? path.resolve(appDir, cfg.seed) : undefined,
     demo: cfg.demo,

@@ -160,6 +160,31 @@ const log = z
   })
   .prefault({});
 
+const cluster = z
+  .strictObject({
+    /** Leader lease lifetime: the longest a dead leader holds up singleton work. */
+    leaseTtlMs: z.number().int().min(300).default(10_000),
+    /** How often each node writes its heartbeat, and after how long without one it counts as dead. */
+    heartbeatMs: z.number().int().min(100).default(5_000),
+    nodeTtlMs: z.number().int().min(300).default(15_000),
+    /** How often a node re-reads versions (schema, permissions) in case it missed a bus message. */
+    resyncMs: z.number().int().min(100).default(5_000),
+  })
+  .prefault({});
+
+const scheduler = z
+  .strictObject({
+    /** How often the leader looks for due scheduled publications and cron tasks. */
+    pollMs: z.number().int().min(50).default(1_000),
+    /**
+     * Cron due times missed while no leader ran (leader change, full outage): `all` runs each (up to
+     * maxCatchUp), `latest` only the most recent, `none` skips them.
+     */
+    catchUp: z.enum(['all', 'latest', 'none']).default('all'),
+    maxCatchUp: z.number().int().min(1).default(100),
+  })
+  .prefault({});
+
 const demo = z
   .strictObject({
     /** Print where the node serves and a curl command to try at start (demo apps). */
@@ -180,6 +205,8 @@ export const configFileSchema = z.strictObject({
   bruteForce,
   email,
   security,
+  cluster,
+  scheduler,
   log,
   /** A JSON file (relative to the app directory) loaded once into an empty database. */
   seed: z.string().min(1).optional(),

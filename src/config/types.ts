@@ -22,6 +22,8 @@ export interface QuorumConfig {
   readonly bruteForce: Readonly<ConfigFile['bruteForce']>;
   readonly email: Readonly<ConfigFile['email']>;
   readonly security: Readonly<ConfigFile['security']>;
+  readonly cluster: Readonly<ConfigFile['cluster']>;
+  readonly scheduler: Readonly<ConfigFile['scheduler']>;
   readonly log: Readonly<ConfigFile['log']>;
   readonly seedFile?: string;
   readonly demo: Readonly<ConfigFile['demo']>;

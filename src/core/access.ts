@@ -13,6 +13,11 @@ export interface AccessScope {
   /** May the caller read documents of `uid` (through relations)? Components are always readable. */
   canRead(uid: string): boolean;
   /**
+   * The conditions of the caller's `find` grant on `uid` (a Strapi filters object), applied wherever
+   * documents of that type are reached through relations: populate, counts, deep filters.
+   */
+  readConditions?(uid: string): unknown;
+  /**
    * Identifies what this scope allows (role and permission version) so compiled plans can be shared by
    * callers with the same rights; undefined disables plan caching (per-user conditions).
    */

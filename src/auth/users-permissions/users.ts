@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { FULL_ACCESS } from '../../core/access.js';
+import { FULL_ACCESS, type AccessScope } from '../../core/access.js';
 import type { CoreContext } from '../../core/context.js';
 import { findDocuments } from '../../core/documents/find.js';
 import { createDocument, deleteDocument, updateDocument } from '../../core/documents/write.js';
@@ -82,10 +82,15 @@ export class Users {
   }
 
   /** The public shape of a user (private fields stripped), with the query's fields and populate. */
-  async view(id: number, params: Record<string, unknown> = {}): Promise<Document> {
+  /** `access`: the caller's rights, which decide what the query's populate may reach (default: all). */
+  async view(
+    id: number,
+    params: Record<string, unknown> = {},
+    access: AccessScope = FULL_ACCESS,
+  ): Promise<Document> {
     const { data } = await findDocuments(this.core, this.type(), {
       params: { ...params, filters: { id }, pagination: { start: 0, limit: 1, withCount: false } },
-      access: FULL_ACCESS,
+      access,
     });
     if (!data.length) throw new NotFoundError('User not found');
     return data[0];

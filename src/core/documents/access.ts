@@ -24,12 +24,25 @@ export function resolveAccess(
   access: AccessScope = FULL_ACCESS,
 ): ResolvedAccess {
   const schema = ctx.schema();
-  const scope: QueryScope = { schema, canRead: (uid) => access.canRead(uid) };
   // Conditions are written by administrators, not clients: they may walk any relation.
+  const trusted: QueryScope = { schema, canRead: () => true };
+  const parsed = new Map<string, FilterNode | undefined>();
+  const scope: QueryScope = {
+    schema,
+    canRead: (uid) => access.canRead(uid),
+    readConditions: access.readConditions
+      ? (model) => {
+          if (model.modelType !== 'contentType') return undefined;
+          if (!parsed.has(model.uid)) {
+            const raw = access.readConditions!(model.uid);
+            parsed.set(model.uid, raw === undefined ? undefined : parseFilters(trusted, model, raw));
+          }
+          return parsed.get(model.uid);
+        }
+      : undefined,
+  };
   const conditions =
-    access.conditions === undefined
-      ? undefined
-      : parseFilters({ schema, canRead: () => true }, type, access.conditions);
+    access.conditions === undefined ? undefined : parseFilters(trusted, type, access.conditions);
   return { scope, conditions, cacheKey: access.cacheKey };
 }
 

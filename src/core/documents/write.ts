@@ -2,7 +2,7 @@ import { createId } from '@paralleldrive/cuid2';
 import type { Executor } from '../../db/types.js';
 import type { AccessScope } from '../access.js';
 import type { CoreContext } from '../context.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { parseSingleQuery } from '../query/parse.js';
 import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
@@ -54,6 +54,7 @@ export async function createDocument(
     ctx.database.transaction(async (trx) => {
       const documentId = createId();
       const id = await insertDocument(ctx, trx, type, documentId, input, publish);
+      await requireWithinConditions(ctx, trx, type, documentId, access);
       await recordAuthors(trx, type, documentId, authorColumns(options.actor));
       return respond(ctx, trx, type, id, query);
     }),
@@ -138,6 +139,7 @@ export async function updateDocument(
       // A document outside the caller's conditions is, for them, a document that does not exist.
       if (!current || !(await matchesConditions(ctx, trx, type, documentId, status, access))) return null;
       const id = await updateRows(ctx, trx, type, current, input, publish);
+      await requireWithinConditions(ctx, trx, type, documentId, access);
       await recordAuthors(
         trx,
         type,
@@ -176,6 +178,25 @@ async function recordAuthors(
   await trx.updateTable(type.tableName).set(columns).where('document_id', '=', documentId).execute();
 }
 
+/**
+ * A write must leave the document inside the caller's conditions: a user allowed to edit their own
+ * articles may not create one for someone else, nor hand theirs over. Checked inside the transaction,
+ * so a refused write changes nothing.
+ */
+async function requireWithinConditions(
+  ctx: CoreContext,
+  trx: Executor,
+  type: ContentType,
+  documentId: string,
+  access: ResolvedAccess,
+): Promise<void> {
+  if (!access.conditions) return;
+  const status = type.draftAndPublish ? 'draft' : 'published';
+  if (!(await matchesConditions(ctx, trx, type, documentId, status, access))) {
+    throw new ForbiddenError('The document would be outside what you may write');
+  }
+}
+
 async function updateRows(
   ctx: CoreContext,
   trx: Executor,
@@ -196,13 +217,31 @@ async function updateRows(
     .execute();
   await writeRelations(ctx, trx, type, id, documentId, input, publish);
   if (!type.draftAndPublish || !publish) return id;
+  return publishStoredDraft(ctx, trx, type, current, input.values, now);
+}
+
+/**
+ * Publishes a document's stored draft (`draft` is its row as read before any update in this
+ * transaction; `changed` the values this write set): the draft's components must be complete, every
+ * unique value must be free among published rows, then the published row is replaced by a copy.
+ */
+export async function publishStoredDraft(
+  ctx: CoreContext,
+  trx: Executor,
+  type: ContentType,
+  draft: Record<string, unknown>,
+  changed: WriteInput['values'],
+  now: string,
+): Promise<number> {
+  const documentId = draft.document_id as string;
+  const id = Number(draft.id);
   await checkStoredComponents(trx, ctx.schema(), type, id);
   await syncInverseLinks(trx, ctx.schema(), type, documentId);
   // Publishing copies the whole draft, so every unique value of the draft must be free among published rows.
-  const draftValues = new Map(input.values);
+  const draftValues = new Map(changed);
   for (const attribute of type.attributes.values()) {
     if (attribute.kind === 'scalar' && attribute.unique && !draftValues.has(attribute)) {
-      draftValues.set(attribute, ctx.database.dialect.fromDb(attribute.storage, current[attribute.column]));
+      draftValues.set(attribute, ctx.database.dialect.fromDb(attribute.storage, draft[attribute.column]));
     }
   }
   await checkUnique(ctx, trx, type, draftValues, 'published', documentId);

@@ -157,8 +157,14 @@ function parseRelated(
     }
   }
   const child = Object.keys(rest).length ? parseGroup(walk, related, rest, path) : undefined;
-  if (child) children.push({ kind: 'related', link, exists: true, child });
-  return and(children);
+  // Only related documents the caller may find count as matches (their read conditions apply).
+  const conditions = walk.scope.readConditions?.(related);
+  if (child) children.push({ kind: 'related', link, exists: true, child: and([child, conditions]) });
+  const restricted = (node: FilterNode): FilterNode =>
+    conditions && node.kind === 'related' && node.link === link && !node.child
+      ? { ...node, child: conditions }
+      : node;
+  return and(children.map((node) => node && restricted(node)));
 }
 
 function parseFieldCondition(

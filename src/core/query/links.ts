@@ -1,12 +1,14 @@
 import type { Attribute, Model } from '../schema/model.js';
 import type { Schema } from '../schema/registry.js';
 import { relationView } from '../schema/relations.js';
-import type { RelatedLink } from './types.js';
+import type { FilterNode, RelatedLink } from './types.js';
 
 /** What parsing needs besides the raw parameters: the schema, and which types the caller may read. */
 export interface QueryScope {
   readonly schema: Schema;
   canRead(uid: string): boolean;
+  /** The caller's read conditions on a related type, as a filter tree (undefined: none). */
+  readConditions?(model: Model): FilterNode | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { ValidationError, invalidKey } from '../errors.js';
 import type { Attribute, DynamicZoneAttribute, Model } from '../schema/model.js';
 import { Invalid, parseBoolean } from '../values.js';
 import { defaultFields, parseFields } from './fields.js';
-import { parseFilters } from './filters.js';
+import { and, parseFilters } from './filters.js';
 import { isToMany, resolveLink, type QueryScope } from './links.js';
 import { asList, isPlainObject } from './raw.js';
 import { parseSort } from './sort.js';
@@ -175,7 +175,9 @@ function subQuery(
   return {
     model,
     fields: options.fields === undefined ? defaultFields(model) : parseFields(model, options.fields),
-    filters: parseFilters(walk.scope, model, options.filters),
+    // The caller's read conditions on the related type hold here too: what they may not find, they
+    // may not see (or count) through a relation either.
+    filters: and([parseFilters(walk.scope, model, options.filters), walk.scope.readConditions?.(model)]),
     sort: parseSort(walk.scope, model, options.sort),
     populate: options.populate === undefined ? [] : build(walk, model, options.populate, path),
   };

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/types.js';
+import type { Database, Executor } from '../../db/types.js';
 import { applySystemMigrations } from '../../db/system/apply.js';
 import { buildSchema, type StoredDefinition } from './build.js';
 import { diffSchemas, type SchemaStep } from './diff.js';
@@ -50,7 +50,25 @@ export async function syncSchema(
     source: { owner: 'file', path: file.path },
   }));
   buildSchema(fromFiles, 0);
+  const named = new Set(fromFiles.map((d) => d.uid));
+  return applySchema(
+    database,
+    (stored) => [...fromFiles, ...stored.filter((d) => d.source.owner === 'database' && !named.has(d.uid))],
+    options,
+  );
+}
 
+/**
+ * The one way the registry and the tables change: under the schema lock, the desired definitions are
+ * computed from the stored ones, validated, diffed against them, and the steps applied with the new
+ * registry in one transaction (so a failure changes nothing). The version grows when the registry
+ * changes. `afterApply` runs in the same transaction (e.g. to announce the change on the bus).
+ */
+export async function applySchema(
+  database: Database,
+  desiredFrom: (stored: readonly StoredDefinition[]) => StoredDefinition[],
+  options: SyncOptions & { afterApply?: (trx: Executor, result: SyncResult) => Promise<void> } = {},
+): Promise<SyncResult> {
   const run = async (): Promise<SyncResult> =>
     database.transaction(async (trx) => {
       await database.dialect.lockSchema(trx);
@@ -59,11 +77,7 @@ export async function syncSchema(
       const version = await readSchemaVersion(trx);
       const previous = buildSchema(stored, version);
 
-      const named = new Set(fromFiles.map((d) => d.uid));
-      const desired = [
-        ...fromFiles,
-        ...stored.filter((d) => d.source.owner === 'database' && !named.has(d.uid)),
-      ];
+      const desired = desiredFrom(stored);
       desired.sort((a, b) => a.uid.localeCompare(b.uid));
       const registryChanged = fingerprint(stored) !== fingerprint(desired);
       const next = buildSchema(desired, registryChanged ? version + 1 : version);
@@ -72,17 +86,13 @@ export async function syncSchema(
 
       const destructive = steps.filter((step) => step.destructive);
       if (destructive.length && !options.allowDestructive) throw new SchemaChangeRefusedError(destructive);
-      if (options.dryRun)
-        throw new DryRun({
-          schema: next,
-          steps,
-          changed: registryChanged || steps.length > 0,
-          systemMigrations,
-        });
+      const result = { schema: next, steps, changed: registryChanged || steps.length > 0, systemMigrations };
+      if (options.dryRun) throw new DryRun(result);
 
       for (const step of allSteps) await step.apply(trx, database.dialect);
       if (registryChanged) await writeStoredDefinitions(trx, database.dialect, desired, next.version);
-      return { schema: next, steps, changed: registryChanged || steps.length > 0, systemMigrations };
+      if (options.afterApply && result.changed) await options.afterApply(trx, result);
+      return result;
     });
 
   try {

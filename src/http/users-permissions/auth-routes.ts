@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError, ValidationError } from '../../core/errors.js';
 import { isEmail } from '../../core/values.js';
@@ -23,7 +24,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsD
     // While the identifier or the address is locked: 429 before the password is even looked at.
     const attempt = await throttle.guard.begin({ identifier, address: clientAddress(request) });
     const user = await users.byIdentifier(identifier);
-    const valid = user?.password ? await deps.core.passwords.verify(user.password, password) : false;
+    // An unknown user costs a hash check too, so response time does not tell which accounts exist.
+    const valid = user?.password
+      ? await deps.core.passwords.verify(user.password, password)
+      : await deps.core.passwords.verify(await decoyHash(deps), password).then(() => false);
     if (!user || !valid) {
       await attempt.failed();
       throw new ValidationError('Invalid identifier or password');
@@ -44,9 +48,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsD
     if (invalid.length) throw new ValidationError(`Invalid parameters: ${invalid.join(', ')}`);
     const { username, email, password } = requireStrings(body, ['username', 'email', 'password']);
     const address = email.toLowerCase();
-    if ((await users.byColumn('email', address)) || (await users.byColumn('username', username))) {
-      throw new BadRequestError('Email or Username are already taken');
-    }
+    // An identifier must name one user: neither value may be anyone's email or username.
+    const taken = [await users.byIdentifier(address), await users.byIdentifier(username)].some(Boolean);
+    if (taken) throw new BadRequestError('Email or Username are already taken');
     const role = await users.roleDocumentId({ type: AUTHENTICATED_ROLE });
     if (!role) throw new Error('the authenticated role is missing (it is created at start)');
     const confirmationCode = settings.emailConfirmation ? newCode() : undefined;
@@ -132,6 +136,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: UsersPermissionsD
       const user = await users.byColumn('confirmation_token', digest(code));
       if (!user) throw new ValidationError('Invalid token');
       await users.update(user, { confirmed: true, confirmationToken: null });
+      deps.auth.forgetUsers();
       return reply.redirect(settings.emailConfirmationRedirect, 302);
     },
   );
@@ -171,4 +176,11 @@ async function sendConfirmation(
     subject: 'Account confirmation',
     text: `Thank you for registering!\n\nYou have to confirm your email address. Please click on the link below.\n\n${base}/auth/email-confirmation?confirmation=${code}\n\nThanks.`,
   });
+}
+
+let decoy: Promise<string> | undefined;
+/** A real argon2 hash of a random secret, computed once per process, to verify unknown users against. */
+function decoyHash(deps: UsersPermissionsDeps): Promise<string> {
+  decoy ??= deps.core.passwords.hash(randomBytes(16).toString('hex'));
+  return decoy;
 }

@@ -28,8 +28,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: UsersPermissionsD
   const { users } = deps;
 
   app.get(`${prefix}/users/me`, async (request) => {
-    const { principal } = await allow(deps, request, USER_ACTIONS.me);
-    return users.view(currentUser(principal).id, readParams(request));
+    const { principal, scope } = await allow(deps, request, USER_ACTIONS.me);
+    return users.view(currentUser(principal).id, readParams(request), { ...scope, conditions: undefined });
   });
 
   app.get(`${prefix}/users/count`, async (request) => {
@@ -59,8 +59,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: UsersPermissionsD
   });
 
   app.get<{ Params: IdParams }>(`${prefix}/users/:id`, async (request) => {
-    await allow(deps, request, USER_ACTIONS.findOne);
-    return users.view(await existing(request.params.id), readParams(request));
+    const { scope } = await allow(deps, request, USER_ACTIONS.findOne);
+    return users.view(await existing(request.params.id), readParams(request), scope);
   });
 
   app.post(`${prefix}/users`, async (request, reply) => {

@@ -1,0 +1,72 @@
+import type { AccessScope } from '../access.js';
+import type { CoreContext } from '../context.js';
+import { ValidationError } from '../errors.js';
+import type { ContentType } from '../schema/model.js';
+import { matchesConditions, resolveAccess } from './access.js';
+import { deleteRows } from './component-write.js';
+import { withDbErrors } from './db-errors.js';
+import { checkPublishable } from './input.js';
+import { findRow, nowIso, readDocument } from './rows.js';
+import type { Document } from './serialize.js';
+import { publishStoredDraft } from './write.js';
+
+/**
+ * Publishing and unpublishing a document as it is (no body): what the admin's buttons and scheduled
+ * publication do. Strapi's REST API has no such routes; these operations serve the admin API and the
+ * scheduler. Both return null when the document (or its draft) does not exist for the caller.
+ */
+export async function publishDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  options: { access?: AccessScope } = {},
+): Promise<Document | null> {
+  requireDraftAndPublish(type);
+  const access = resolveAccess(ctx, type, options.access);
+  return withDbErrors(type, () =>
+    ctx.database.transaction(async (trx) => {
+      const draft = await findRow(trx, type, documentId, 'draft');
+      if (!draft || !(await matchesConditions(ctx, trx, type, documentId, 'draft', access))) return null;
+      checkPublishable(type, new Map(), draft);
+      const id = await publishStoredDraft(ctx, trx, type, draft, new Map(), nowIso());
+      return readDocument(
+        ctx,
+        trx,
+        type,
+        id,
+        [...type.fields.values()].filter((f) => !f.private && f.type !== 'password'),
+      );
+    }),
+  );
+}
+
+/** Removes the published version; the draft stays. Returns the draft, or null when there is nothing to unpublish. */
+export async function unpublishDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  options: { access?: AccessScope } = {},
+): Promise<Document | null> {
+  requireDraftAndPublish(type);
+  const access = resolveAccess(ctx, type, options.access);
+  return ctx.database.transaction(async (trx) => {
+    const published = await findRow(trx, type, documentId, 'published');
+    if (!published || !(await matchesConditions(ctx, trx, type, documentId, 'published', access)))
+      return null;
+    await deleteRows(trx, ctx.schema(), type, [Number(published.id)]);
+    const draft = await findRow(trx, type, documentId, 'draft');
+    return draft
+      ? readDocument(
+          ctx,
+          trx,
+          type,
+          Number(draft.id),
+          [...type.fields.values()].filter((f) => !f.private && f.type !== 'password'),
+        )
+      : null;
+  });
+}
+
+function requireDraftAndPublish(type: ContentType): void {
+  if (!type.draftAndPublish) throw new ValidationError(`${type.uid} does not use draft & publish`);
+}

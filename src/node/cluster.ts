@@ -1,0 +1,178 @@
+import type { Logger } from 'pino';
+import { createBus } from '../cluster/bus/factory.js';
+import type { Bus, PublishOptions } from '../cluster/bus/types.js';
+import { LeaderElector } from '../cluster/leader.js';
+import { Leases } from '../cluster/leases.js';
+import { Membership, newNodeId, type NodeInfo } from '../cluster/membership.js';
+import type { QuorumConfig } from '../config/index.js';
+import type { CoreContext } from '../core/context.js';
+import { loadCronTasks } from '../workers/cron-tasks.js';
+import { Scheduler } from '../workers/scheduler.js';
+
+/** Topics the nodes of a cluster announce changes on. */
+export const TOPICS = {
+  schema: 'schema.changed',
+  permissions: 'permissions.changed',
+  tokens: 'tokens.changed',
+  users: 'users.changed',
+} as const;
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+export const LEADER_LEASE = 'quorum-leader';
+const VERSION = '0.1.0';
+
+export interface ClusterStatus {
+  readonly nodeId: string;
+  readonly bus: { kind: string; latencyMs: { p50: number | null; p99: number | null; samples: number } };
+  readonly leader: { nodeId: string; fencingToken: number; expiresAt: string; self: boolean } | null;
+  readonly nodes: readonly NodeInfo[];
+}
+
+/**
+ * This node's part in the cluster: its id, the bus, the leader election, membership heartbeats and the
+ * scheduler (which only does work while this node leads). `handlers` say what to do when another node
+ * announces a change — and they also run after a bus reconnect and on the periodic resync, because bus
+ * messages can be missed.
+ */
+export class ClusterRuntime {
+  readonly nodeId = newNodeId();
+  readonly leases: Leases;
+  readonly leader: LeaderElector;
+  #bus!: Bus;
+  #membership: Membership | undefined;
+  #scheduler: Scheduler | undefined;
+  #resync: NodeJS.Timeout | undefined;
+  readonly #latencies: number[] = [];
+
+  constructor(
+    private readonly deps: {
+      config: QuorumConfig;
+      core: CoreContext;
+      logger: Logger;
+      handlers: Record<Topic, () => Promise<void> | void>;
+    },
+  ) {
+    const { config, core, logger } = deps;
+    this.leases = new Leases(core.database);
+    this.leader = new LeaderElector(this.leases, {
+      name: LEADER_LEASE,
+      nodeId: this.nodeId,
+      ttlMs: config.cluster.leaseTtlMs,
+      logger,
+    });
+  }
+
+  get bus(): Bus {
+    return this.#bus;
+  }
+
+  /** Connects the bus, subscribes, starts the election and the scheduler (before the node listens). */
+  async start(): Promise<void> {
+    const { config, core, logger, handlers } = this.deps;
+    this.#bus = await createBus(config, core.database, this.nodeId, logger);
+    for (const topic of Object.values(TOPICS)) {
+      this.#bus.subscribe(topic, (message) => {
+        this.#recordLatency(Date.now() - message.sentAt);
+        if (message.origin === this.nodeId) return;
+        void Promise.resolve(handlers[topic]()).catch((err: Error) =>
+          logger.warn({ err: err.message, topic }, 'could not apply a change from another node'),
+        );
+      });
+    }
+    this.#bus.onReconnect(() => void this.resync());
+    this.#resync = setInterval(() => void this.resync(), config.cluster.resyncMs);
+    this.#resync.unref();
+    const tasks = await loadCronTasks(config.appDir);
+    this.#scheduler = new Scheduler({
+      core,
+      leases: this.leases,
+      leader: this.leader,
+      membership: undefined,
+      tasks,
+      config: { ...config.scheduler, nodeTtlMs: config.cluster.nodeTtlMs },
+      nodeId: this.nodeId,
+      logger,
+    });
+    this.#scheduler.start();
+    this.leader.start();
+    if (tasks.length)
+      logger.info(
+        { tasks: tasks.map((t) => `${t.name} (${t.rule})`) },
+        'cron tasks loaded; they run on the leader only',
+      );
+  }
+
+  /** Registers this node (with the address it listens on) and starts heartbeats. */
+  async register(address: { host: string; port: number }): Promise<void> {
+    const { config, core, logger } = this.deps;
+    this.#membership = new Membership(
+      core.database,
+      { id: this.nodeId, host: address.host, port: address.port, version: VERSION },
+      {
+        heartbeatMs: config.cluster.heartbeatMs,
+        ttlMs: config.cluster.nodeTtlMs,
+        logger,
+      },
+    );
+    await this.#membership.register();
+  }
+
+  /** Tells every node (this one included, at once) that something changed. */
+  async announce(topic: Topic, payload: unknown = {}, options: PublishOptions = {}): Promise<void> {
+    await this.deps.handlers[topic]();
+    try {
+      await this.#bus.publish(topic, payload, options);
+    } catch (err) {
+      // Other nodes catch up at their next resync.
+      this.deps.logger.warn({ err: (err as Error).message, topic }, 'could not announce a change on the bus');
+    }
+  }
+
+  /** Re-reads everything a missed message could have changed. */
+  async resync(): Promise<void> {
+    for (const [topic, handler] of Object.entries(this.deps.handlers)) {
+      try {
+        await handler();
+      } catch (err) {
+        this.deps.logger.warn({ err: (err as Error).message, topic }, 'resync failed');
+      }
+    }
+  }
+
+  #recordLatency(ms: number): void {
+    this.#latencies.push(ms);
+    if (this.#latencies.length > 1000) this.#latencies.shift();
+  }
+
+  async status(): Promise<ClusterStatus> {
+    const lease = await this.leases.read(LEADER_LEASE);
+    const sorted = [...this.#latencies].sort((a, b) => a - b);
+    const pick = (q: number) =>
+      sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
+    return {
+      nodeId: this.nodeId,
+      bus: { kind: this.#bus.kind, latencyMs: { p50: pick(0.5), p99: pick(0.99), samples: sorted.length } },
+      leader:
+        lease && !lease.expired
+          ? {
+              nodeId: lease.holder,
+              fencingToken: lease.token,
+              expiresAt: lease.expiresAt,
+              self: lease.holder === this.nodeId,
+            }
+          : null,
+      nodes: this.#membership ? await this.#membership.list() : [],
+    };
+  }
+
+  /** Leaves the cluster: scheduler off, lease released (another node takes over at once), deregistered, bus closed. */
+  async stop(): Promise<void> {
+    if (this.#resync) clearInterval(this.#resync);
+    await this.#scheduler?.stop();
+    await this.leader.stop();
+    await this.#membership
+      ?.deregister()
+      .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'could not deregister'));
+    await this.#bus?.close();
+  }
+}
