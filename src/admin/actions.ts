@@ -32,6 +32,13 @@ export const ADMIN_ACTIONS = {
     update: 'plugin::users-permissions.roles.update',
     delete: 'plugin::users-permissions.roles.delete',
   },
+  contentTypes: {
+    read: 'plugin::content-type-builder.read',
+    write: 'plugin::content-type-builder.write',
+  },
+  cluster: {
+    read: 'admin::cluster.read',
+  },
   content: {
     create: `${CONTENT_MANAGER}.create`,
     read: `${CONTENT_MANAGER}.read`,
@@ -51,6 +58,8 @@ export const SETTINGS_ACTIONS: readonly string[] = [
   ...Object.values(ADMIN_ACTIONS.roles),
   ...Object.values(ADMIN_ACTIONS.apiTokens),
   ...Object.values(ADMIN_ACTIONS.endUserRoles),
+  ...Object.values(ADMIN_ACTIONS.contentTypes),
+  ...Object.values(ADMIN_ACTIONS.cluster),
 ];
 export const ALL_ADMIN_ACTIONS: readonly string[] = [...SETTINGS_ACTIONS, ...CONTENT_ACTIONS];
 

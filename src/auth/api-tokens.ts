@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { ChangeListeners } from './change-listeners.js';
 import type { Executor } from '../db/types.js';
 import { ConflictError, ValidationError } from '../core/errors.js';
 
@@ -27,6 +28,7 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
  * a key derived from QUORUM_SECRET, so a copy of the database does not yield usable tokens.
  */
 export class ApiTokens {
+  readonly changes = new ChangeListeners();
   readonly #cache: LRUCache<string, ApiTokenRecord>;
 
   constructor(
@@ -87,7 +89,9 @@ export class ApiTokens {
   /** Returns whether a token of that name existed. Running nodes stop accepting it within the cache TTL. */
   async revoke(name: string): Promise<boolean> {
     const result = await this.db.deleteFrom('quorum_api_tokens').where('name', '=', name).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    const revoked = Number(result.numDeletedRows) > 0;
+    if (revoked) this.invalidate();
+    return revoked;
   }
 
   /**
@@ -109,9 +113,15 @@ export class ApiTokens {
     return record;
   }
 
-  /** Forgets cached verifications (after a revocation announced by another node). */
-  invalidate(): void {
+  /** Forgets cached verifications on this node only (a change another node announced). */
+  forget(): void {
     this.#cache.clear();
+  }
+
+  /** After a change to tokens (revocation, new permissions): forget here and tell the other nodes. */
+  invalidate(): void {
+    this.forget();
+    this.changes.notify();
   }
 
   // last_used_at is written when a token is (re)loaded, at most once per TTL, never per request.

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ChangeListeners } from './change-listeners.js';
 import type { Executor } from '../db/types.js';
 import type { Schema } from '../core/schema/registry.js';
 import { ownedRelations } from '../core/schema/relations.js';
@@ -59,9 +60,17 @@ export class PermissionStore {
     return this.#loading;
   }
 
-  /** Forgets the snapshot: the next request reloads it. */
-  invalidate(): void {
+  readonly changes = new ChangeListeners();
+
+  /** Forgets the snapshot on this node only (the next request reloads it). */
+  forget(): void {
     this.#loadedAt = 0;
+  }
+
+  /** After a change to roles or grants: forget here and tell the other nodes. */
+  invalidate(): void {
+    this.forget();
+    this.changes.notify();
   }
 
   async #load(): Promise<PermissionSnapshot> {

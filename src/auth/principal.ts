@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { ChangeListeners } from './change-listeners.js';
 import type { AccessScope } from '../core/access.js';
 import { ForbiddenError, UnauthorizedError } from '../core/errors.js';
 import type { Executor } from '../db/types.js';
@@ -124,9 +125,17 @@ export class Authenticator {
     return user || null;
   }
 
-  /** Forgets cached users (after a user was blocked, deleted or changed role). */
-  forgetUsers(): void {
+  readonly userChanges = new ChangeListeners();
+
+  /** Forgets cached users on this node only (a change another node announced). */
+  clearUsers(): void {
     this.#users.clear();
+  }
+
+  /** After a user was blocked, deleted, confirmed or changed role: forget here and tell the other nodes. */
+  forgetUsers(): void {
+    this.clearUsers();
+    this.userChanges.notify();
   }
 
   /**

@@ -7,6 +7,8 @@ import type { Users } from '../auth/users-permissions/users.js';
 import { registerUsersPermissions } from './users-permissions/index.js';
 import type { AdminServices } from '../admin/index.js';
 import { registerAdminApi } from './admin/index.js';
+import type { ClusterView } from '../cluster/status.js';
+import type { SchemaChanger } from './admin/context.js';
 import type { PermissionStore } from '../auth/permissions.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { QuorumConfig } from '../config/index.js';
@@ -31,6 +33,8 @@ export interface HttpDeps {
   readonly email: EmailSender;
   readonly readiness: Readiness;
   readonly admin: AdminServices;
+  readonly cluster: ClusterView;
+  readonly changeSchema: SchemaChanger;
 }
 
 /** The Fastify application of one node: health, the content API, Strapi-shaped errors. */

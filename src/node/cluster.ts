@@ -3,7 +3,8 @@ import { createBus } from '../cluster/bus/factory.js';
 import type { Bus, PublishOptions } from '../cluster/bus/types.js';
 import { LeaderElector } from '../cluster/leader.js';
 import { Leases } from '../cluster/leases.js';
-import { Membership, newNodeId, type NodeInfo } from '../cluster/membership.js';
+import { Membership, newNodeId } from '../cluster/membership.js';
+import type { ClusterStatus, ClusterView } from '../cluster/status.js';
 import type { QuorumConfig } from '../config/index.js';
 import type { CoreContext } from '../core/context.js';
 import { loadCronTasks } from '../workers/cron-tasks.js';
@@ -21,20 +22,13 @@ export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 export const LEADER_LEASE = 'quorum-leader';
 const VERSION = '0.1.0';
 
-export interface ClusterStatus {
-  readonly nodeId: string;
-  readonly bus: { kind: string; latencyMs: { p50: number | null; p99: number | null; samples: number } };
-  readonly leader: { nodeId: string; fencingToken: number; expiresAt: string; self: boolean } | null;
-  readonly nodes: readonly NodeInfo[];
-}
-
 /**
  * This node's part in the cluster: its id, the bus, the leader election, membership heartbeats and the
  * scheduler (which only does work while this node leads). `handlers` say what to do when another node
  * announces a change — and they also run after a bus reconnect and on the periodic resync, because bus
  * messages can be missed.
  */
-export class ClusterRuntime {
+export class ClusterRuntime implements ClusterView {
   readonly nodeId = newNodeId();
   readonly leases: Leases;
   readonly leader: LeaderElector;
@@ -117,9 +111,8 @@ export class ClusterRuntime {
     await this.#membership.register();
   }
 
-  /** Tells every node (this one included, at once) that something changed. */
-  async announce(topic: Topic, payload: unknown = {}, options: PublishOptions = {}): Promise<void> {
-    await this.deps.handlers[topic]();
+  /** Tells the other nodes that something changed (this node has applied it already). */
+  async publish(topic: Topic, payload: unknown = {}, options: PublishOptions = {}): Promise<void> {
     try {
       await this.#bus.publish(topic, payload, options);
     } catch (err) {

@@ -18,6 +18,11 @@ import { buildHttpApp } from '../http/app.js';
 import type { Readiness } from '../http/health.js';
 import { openDatabase } from './database.js';
 import { seedIfEmpty } from './seed.js';
+import { hostname } from 'node:os';
+import { ClusterRuntime, TOPICS } from './cluster.js';
+import { changeSchemaAtRuntime, type RuntimeChange } from '../core/schema/runtime.js';
+import { loadStoredSchema, readSchemaVersion } from '../core/schema/store.js';
+import type { SyncResult } from '../core/schema/sync.js';
 
 export interface QuorumNode {
   readonly config: QuorumConfig;
@@ -28,12 +33,19 @@ export interface QuorumNode {
   readonly permissions: PermissionStore;
   readonly userJwt: JwtKeys;
   readonly admin: AdminServices;
+  readonly cluster: ClusterRuntime;
   readonly database: Database;
+  /** Applies a content-type builder change and makes it live on every node. */
+  changeSchema(
+    change: RuntimeChange,
+    options?: { allowDestructive?: boolean; dryRun?: boolean },
+  ): Promise<SyncResult>;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /**
    * Graceful stop: readiness turns red, the node keeps serving for `drainMs` so a balancer notices,
-   * then stops accepting, lets in-flight requests finish and closes the database.
+   * then stops accepting, lets in-flight requests finish, hands over its leases, deregisters, closes the
+   * bus and the database.
    */
   stop(options?: { drainMs?: number }): Promise<void>;
 }
@@ -49,7 +61,7 @@ export async function createNode(
   const secret = resolveSecret(config, options.env);
   const { database, sync } = await openDatabase(config, logger);
   try {
-    const schema: Schema = sync.schema;
+    let schema: Schema = sync.schema;
     const core: CoreContext = {
       database,
       schema: () => schema,
@@ -85,6 +97,47 @@ export async function createNode(
     const admin = createAdminServices({ config, secret, core, logger, tokens, users, auth, permissions });
     // Built-in admin roles, and the first admin from QUORUM_ADMIN_EMAIL / QUORUM_ADMIN_PASSWORD.
     await admin.accounts.bootstrap(config.admin);
+
+    // What to do when another node announces a change (also run after a bus reconnect and on the
+    // periodic resync, since bus messages can be missed).
+    const reloadSchema = async () => {
+      const version = await readSchemaVersion(database.db);
+      if (version === schema.version) return;
+      schema = await loadStoredSchema(database.db, database.dialect);
+      logger.info({ version: schema.version }, 'schema reloaded');
+    };
+    const cluster = new ClusterRuntime({
+      config,
+      core,
+      logger,
+      handlers: {
+        [TOPICS.schema]: reloadSchema,
+        [TOPICS.permissions]: () => permissions.forget(),
+        [TOPICS.tokens]: () => tokens.forget(),
+        [TOPICS.users]: () => auth.clearUsers(),
+      },
+    });
+    await cluster.start();
+    // Changes made on this node are announced to the others.
+    permissions.changes.add(() => void cluster.publish(TOPICS.permissions));
+    tokens.changes.add(() => void cluster.publish(TOPICS.tokens));
+    auth.userChanges.add(() => void cluster.publish(TOPICS.users));
+
+    const changeSchema: QuorumNode['changeSchema'] = async (change, changeOptions = {}) => {
+      // On PostgreSQL the announcement is part of the transaction: other nodes hear of it only if it commits.
+      const inTransaction = cluster.bus.kind === 'postgres';
+      const result = await changeSchemaAtRuntime(database, change, {
+        ...changeOptions,
+        afterApply: inTransaction
+          ? (trx, applied) => cluster.bus.publish(TOPICS.schema, { version: applied.schema.version }, { trx })
+          : undefined,
+      });
+      if (!changeOptions.dryRun && result.changed) {
+        schema = result.schema;
+        if (!inTransaction) await cluster.publish(TOPICS.schema, { version: result.schema.version });
+      }
+      return result;
+    };
     if (config.seedFile) {
       const created = await seedIfEmpty(core, config.seedFile);
       if (created)
@@ -118,6 +171,8 @@ export async function createNode(
       email,
       readiness,
       admin,
+      cluster,
+      changeSchema: (change, changeOptions) => changeSchema(change, changeOptions),
     });
 
     return {
@@ -129,15 +184,22 @@ export async function createNode(
       permissions,
       userJwt,
       admin,
+      cluster,
       database,
+      changeSchema,
       async listen() {
-        return app.listen({ port: config.server.port, host: config.server.host });
+        const url = await app.listen({ port: config.server.port, host: config.server.host });
+        const address = app.server.address();
+        const port = typeof address === 'object' && address ? address.port : config.server.port;
+        await cluster.register({ host: hostname(), port });
+        return url;
       },
       async stop(stopOptions = {}) {
         draining = true;
         const drainMs = stopOptions.drainMs ?? config.server.drainMs;
         if (drainMs > 0 && app.server.listening) await new Promise((resolve) => setTimeout(resolve, drainMs));
         await app.close();
+        await cluster.stop();
         await database.close();
       },
     };

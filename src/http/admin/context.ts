@@ -8,6 +8,9 @@ import type { QuorumConfig } from '../../config/index.js';
 import type { CoreContext } from '../../core/context.js';
 import { ForbiddenError, NotFoundError, validationErrors, type FieldError } from '../../core/errors.js';
 import { isPlainObject } from '../../core/query/raw.js';
+import type { RuntimeChange } from '../../core/schema/runtime.js';
+import type { SyncResult } from '../../core/schema/sync.js';
+import type { ClusterView } from '../../cluster/status.js';
 
 export const ADMIN_PREFIX = '/admin/api';
 
@@ -19,7 +22,15 @@ export interface AdminApiDeps {
   readonly auth: Authenticator;
   readonly permissions: PermissionStore;
   readonly users: Users;
+  readonly cluster: ClusterView;
+  readonly changeSchema: SchemaChanger;
 }
+
+/** Applies a content-type builder change and makes it live on every node (see node.ts). */
+export type SchemaChanger = (
+  change: RuntimeChange,
+  options?: { allowDestructive?: boolean; dryRun?: boolean },
+) => Promise<SyncResult>;
 
 /** The admin behind the request's access token (401 otherwise). */
 export function adminOf(deps: AdminApiDeps, request: FastifyRequest): Promise<AdminPrincipal> {

@@ -6,6 +6,9 @@ import type { AdminApiDeps } from './context.js';
 import { registerEndUserRoutes } from './end-user-routes.js';
 import { registerAdminRoleRoutes } from './role-routes.js';
 import { registerAdminUserRoutes } from './user-routes.js';
+import { registerClusterRoutes } from './cluster-routes.js';
+import { registerContentTypeRoutes } from './content-type-routes.js';
+import { registerScheduleRoutes } from './schedule-routes.js';
 
 export type { AdminApiDeps } from './context.js';
 
@@ -20,4 +23,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps, restP
   registerApiTokenRoutes(app, deps);
   registerEndUserRoutes(app, deps);
   registerContentApiRoleRoutes(app, deps, restPrefix);
+  registerClusterRoutes(app, deps);
+  registerContentTypeRoutes(app, deps);
+  registerScheduleRoutes(app, deps);
 }
