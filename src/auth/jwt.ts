@@ -25,10 +25,12 @@ export class JwtKeys {
     claims: Record<string, unknown>,
     options: { expiresIn: string | number; subject?: string },
   ): Promise<string> {
+    // jose reads a number as an absolute timestamp; a duration in seconds is meant here.
+    const expiresIn = typeof options.expiresIn === 'number' ? `${options.expiresIn}s` : options.expiresIn;
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', kid: this.#current, typ: 'JWT' })
       .setIssuedAt()
-      .setExpirationTime(options.expiresIn);
+      .setExpirationTime(expiresIn);
     if (options.subject) jwt.setSubject(options.subject);
     return jwt.sign(this.#keys.get(this.#current)!);
   }

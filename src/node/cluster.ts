@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { createBus } from '../cluster/bus/factory.js';
+import { PostgresBus } from '../cluster/bus/postgres.js';
+import { RedisBus } from '../cluster/bus/redis.js';
 import type { Bus, PublishOptions } from '../cluster/bus/types.js';
 import { LeaderElector } from '../cluster/leader.js';
 import { Leases } from '../cluster/leases.js';
@@ -167,5 +169,38 @@ export class ClusterRuntime implements ClusterView {
       ?.deregister()
       .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'could not deregister'));
     await this.#bus?.close();
+  }
+}
+
+/**
+ * For processes that are not nodes (CLI commands): tells running nodes that something changed, on the
+ * bus the nodes use. Embedded mode has no bus across processes; nodes pick the change up within their
+ * cache TTL there.
+ */
+export async function announceFromOutside(
+  config: QuorumConfig,
+  database: CoreContext['database'],
+  topic: Topic,
+  logger: Logger,
+): Promise<void> {
+  const nodeId = `cli-${process.pid}`;
+  try {
+    if (config.redisUrl) {
+      const bus = new RedisBus({ url: config.redisUrl, nodeId, logger });
+      try {
+        await bus.start();
+        await bus.publish(topic, {});
+      } finally {
+        await bus.close();
+      }
+    } else if (config.database.kind === 'postgres') {
+      // Publishing needs no listening connection.
+      await new PostgresBus({ url: config.database.url, db: database.db, nodeId, logger }).publish(topic, {});
+    }
+  } catch (err) {
+    logger.warn(
+      { err: (err as Error).message, topic },
+      'could not tell running nodes; they apply the change within their cache TTL',
+    );
   }
 }

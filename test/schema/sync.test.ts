@@ -1,3 +1,4 @@
+import { changeSchemaAtRuntime } from '../../src/core/schema/runtime.js';
 import { usersPermissionsSchemas } from '../../src/auth/users-permissions/schemas.js';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,16 +7,11 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type QuorumConfig } from '../../src/config/index.js';
-import { buildSchema, type StoredDefinition } from '../../src/core/schema/build.js';
-import { diffSchemas } from '../../src/core/schema/diff.js';
+import type { StoredDefinition } from '../../src/core/schema/build.js';
 import { SchemaError } from '../../src/core/schema/errors.js';
 import { exportSchema } from '../../src/core/schema/export.js';
 import { loadSchemaFiles } from '../../src/core/schema/load-files.js';
-import {
-  readSchemaVersion,
-  readStoredDefinitions,
-  writeStoredDefinitions,
-} from '../../src/core/schema/store.js';
+import { readSchemaVersion, readStoredDefinitions } from '../../src/core/schema/store.js';
 import { syncSchema, type SyncOptions, type SyncResult } from '../../src/core/schema/sync.js';
 import { connectDatabase } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/types.js';
@@ -211,18 +207,12 @@ async function insertRaw(database: Database, table: string, values: Record<strin
  */
 async function createRuntimeType(w: World, uid: string, definition: object): Promise<void> {
   await inspect(w, (database) =>
-    database.transaction(async (trx) => {
-      await database.dialect.lockSchema(trx);
-      const stored = await readStoredDefinitions(trx, database.dialect);
-      const version = await readSchemaVersion(trx);
-      const next: StoredDefinition[] = [
-        ...stored,
-        { uid, modelType: 'contentType', definition: definition as never, source: { owner: 'database' } },
-      ];
-      const steps = diffSchemas(buildSchema(stored, version), buildSchema(next, version + 1));
-      for (const step of steps) await step.apply(trx, database.dialect);
-      await writeStoredDefinitions(trx, database.dialect, next, version + 1);
-    }),
+    changeSchemaAtRuntime(database, {
+      kind: 'put',
+      modelType: 'contentType',
+      uid,
+      definition: definition as never,
+    }).then(() => undefined),
   );
 }
 

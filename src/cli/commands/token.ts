@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ApiTokens, API_TOKEN_TYPES, type ApiTokenType } from '../../auth/api-tokens.js';
 import { deriveKey, resolveSecret } from '../../config/index.js';
 import { openDatabase } from '../../node/database.js';
+import { announceFromOutside, TOPICS } from '../../node/cluster.js';
 import { commandContext, output, type CommonOptions } from '../context.js';
 import { CommandError } from '../errors.js';
 
@@ -10,7 +11,13 @@ async function withTokens<T>(options: CommonOptions, fn: (tokens: ApiTokens) => 
   const secret = resolveSecret(config);
   const { database } = await openDatabase(config, logger, { tolerateRefusedChanges: true });
   try {
-    return await fn(new ApiTokens(database.db, deriveKey(secret, 'api-token-hmac'), { cacheTtlMs: 0 }));
+    const tokens = new ApiTokens(database.db, deriveKey(secret, 'api-token-hmac'), { cacheTtlMs: 0 });
+    // A revocation made here reaches running nodes through their bus at once.
+    let changed = false;
+    tokens.changes.add(() => (changed = true));
+    const result = await fn(tokens);
+    if (changed) await announceFromOutside(config, database, TOPICS.tokens, logger);
+    return result;
   } finally {
     await database.close();
     logger.flush();

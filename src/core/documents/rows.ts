@@ -101,7 +101,14 @@ export async function publishDraft(
       previous.map((row) => Number(row.id)),
     );
   }
-  const columns = ['document_id', 'created_at', 'updated_at', ...scalarColumns(type)].map((c) => sql.id(c));
+  const columns = [
+    'document_id',
+    'created_at',
+    'updated_at',
+    'created_by_id',
+    'updated_by_id',
+    ...scalarColumns(type),
+  ].map((c) => sql.id(c));
   const table = sql.id(type.tableName);
   // The cast types the parameter: in a select list PostgreSQL would otherwise read it as text.
   const publishedAt = sql`cast(${now} as ${sql.raw(ctx.database.dialect.columnType('datetime'))})`;

@@ -6,7 +6,7 @@ import type { ContentType } from './model.js';
 import type { Schema } from './registry.js';
 
 function dataColumns(type: ContentType): string[] {
-  const columns = ['document_id', 'created_at', 'updated_at'];
+  const columns = ['document_id', 'created_at', 'updated_at', 'created_by_id', 'updated_by_id'];
   for (const attribute of type.attributes.values())
     if (attribute.kind === 'scalar') columns.push(attribute.column);
   return columns;

@@ -24,8 +24,17 @@ export interface SchemaStep {
  * The steps that turn the database laid out for `from` into one laid out for `to`. Steps are ordered:
  * renames, then drops of indexes and columns, then additions, then data migrations, then table drops.
  */
-export function diffSchemas(from: Schema | undefined, to: Schema): SchemaStep[] {
-  const before = new Map((from ? plannedTables(from) : []).map((t) => [t.key, t]));
+export function diffSchemas(
+  from: Schema | undefined,
+  to: Schema,
+  /**
+   * The tables as they were last laid out (stored with the registry). They can differ from what the
+   * current code derives from `from` when a Quorum upgrade changes the layout (a new system column, a
+   * new index): the diff then adds what is missing, with no hand-written migration.
+   */
+  fromTables: readonly PlannedTable[] = from ? plannedTables(from) : [],
+): SchemaStep[] {
+  const before = new Map(fromTables.map((t) => [t.key, t]));
   const after = new Map(plannedTables(to).map((t) => [t.key, t]));
   const label = (uid: string) => describeModel(to.model(uid) ?? from?.model(uid));
   const renames: SchemaStep[] = [];

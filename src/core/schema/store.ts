@@ -3,9 +3,11 @@ import type { SqlDialect } from '../../db/dialect.js';
 import type { Executor } from '../../db/types.js';
 import type { SchemaDefinition, SchemaOwner } from './model.js';
 import { buildSchema, type StoredDefinition } from './build.js';
+import { tablesFromJson, tablesToJson, type PlannedTable } from './tables.js';
 import type { Schema } from './registry.js';
 
 const VERSION_KEY = 'schema_version';
+const TABLES_KEY = 'table_specs';
 
 interface Row {
   uid: string;
@@ -77,4 +79,26 @@ export async function writeStoredDefinitions(
     .insertInto('quorum_state')
     .values({ key: VERSION_KEY, value: String(version) })
     .execute();
+}
+
+/** The table layout last applied (see diffSchemas), or undefined for databases laid out before it was kept. */
+export async function readStoredTables(db: Executor): Promise<PlannedTable[] | undefined> {
+  const row = await db
+    .selectFrom('quorum_state')
+    .select('value')
+    .where('key', '=', TABLES_KEY)
+    .executeTakeFirst();
+  return row ? tablesFromJson(String(row.value)) : undefined;
+}
+
+export async function writeStoredTables(trx: Executor, tables: readonly PlannedTable[]): Promise<void> {
+  const value = tablesToJson(tables);
+  const current = await trx
+    .selectFrom('quorum_state')
+    .select('value')
+    .where('key', '=', TABLES_KEY)
+    .executeTakeFirst();
+  if (current?.value === value) return;
+  await trx.deleteFrom('quorum_state').where('key', '=', TABLES_KEY).execute();
+  await trx.insertInto('quorum_state').values({ key: TABLES_KEY, value }).execute();
 }

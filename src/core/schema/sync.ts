@@ -5,7 +5,14 @@ import { diffSchemas, type SchemaStep } from './diff.js';
 import { SchemaError } from './errors.js';
 import type { SchemaFile } from './load-files.js';
 import type { Schema } from './registry.js';
-import { readSchemaVersion, readStoredDefinitions, writeStoredDefinitions } from './store.js';
+import {
+  readSchemaVersion,
+  readStoredDefinitions,
+  readStoredTables,
+  writeStoredDefinitions,
+  writeStoredTables,
+} from './store.js';
+import { plannedTables } from './tables.js';
 import { stableStringify } from './stable-json.js';
 
 export class SchemaChangeRefusedError extends SchemaError {
@@ -81,7 +88,8 @@ export async function applySchema(
       desired.sort((a, b) => a.uid.localeCompare(b.uid));
       const registryChanged = fingerprint(stored) !== fingerprint(desired);
       const next = buildSchema(desired, registryChanged ? version + 1 : version);
-      const allSteps = diffSchemas(stored.length ? previous : undefined, next);
+      const storedTables = stored.length ? await readStoredTables(trx) : undefined;
+      const allSteps = diffSchemas(stored.length ? previous : undefined, next, storedTables);
       const steps = allSteps.filter((step) => !step.hidden);
 
       const destructive = steps.filter((step) => step.destructive);
@@ -91,6 +99,7 @@ export async function applySchema(
 
       for (const step of allSteps) await step.apply(trx, database.dialect);
       if (registryChanged) await writeStoredDefinitions(trx, database.dialect, desired, next.version);
+      await writeStoredTables(trx, plannedTables(next));
       if (options.afterApply && result.changed) await options.afterApply(trx, result);
       return result;
     });

@@ -54,5 +54,7 @@ export const RESERVED_COLUMNS = new Set([
   'created_at',
   'updated_at',
   'published_at',
+  'created_by_id',
+  'updated_by_id',
   'locale',
 ]);

@@ -118,3 +118,17 @@ function uniqueIndexes(table: string, attribute: ScalarAttribute): IndexSpec[] {
     },
   ];
 }
+
+/** Table specs as stored in quorum_state (JSON: maps become objects). */
+export function tablesToJson(tables: readonly PlannedTable[]): string {
+  return JSON.stringify(
+    tables.map((t) => ({ ...t, columnAttributes: Object.fromEntries(t.columnAttributes) })),
+  );
+}
+
+export function tablesFromJson(json: string): PlannedTable[] {
+  const raw = JSON.parse(json) as (Omit<PlannedTable, 'columnAttributes'> & {
+    columnAttributes: Record<string, string>;
+  })[];
+  return raw.map((t) => ({ ...t, columnAttributes: new Map(Object.entries(t.columnAttributes)) }));
+}
