@@ -8,6 +8,7 @@ import { withDbErrors } from './db-errors.js';
 import { checkPublishable } from './input.js';
 import { findRow, nowIso, readDocument } from './rows.js';
 import type { Document } from './serialize.js';
+import { emitEvents, entrySnapshot, type EventContext } from './events.js';
 import { publishStoredDraft } from './write.js';
 
 /**
@@ -19,7 +20,7 @@ export async function publishDocument(
   ctx: CoreContext,
   type: ContentType,
   documentId: string,
-  options: { access?: AccessScope } = {},
+  options: { access?: AccessScope; event?: EventContext } = {},
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
@@ -29,6 +30,14 @@ export async function publishDocument(
       if (!draft || !(await matchesConditions(ctx, trx, type, documentId, 'draft', access))) return null;
       checkPublishable(type, new Map(), draft);
       const id = await publishStoredDraft(ctx, trx, type, draft, new Map(), nowIso());
+      await emitEvents(
+        ctx,
+        trx,
+        type,
+        documentId,
+        [{ event: 'entry.publish', status: 'published' }],
+        options.event,
+      );
       return readDocument(
         ctx,
         trx,
@@ -45,7 +54,7 @@ export async function unpublishDocument(
   ctx: CoreContext,
   type: ContentType,
   documentId: string,
-  options: { access?: AccessScope } = {},
+  options: { access?: AccessScope; event?: EventContext } = {},
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
@@ -53,7 +62,16 @@ export async function unpublishDocument(
     const published = await findRow(trx, type, documentId, 'published');
     if (!published || !(await matchesConditions(ctx, trx, type, documentId, 'published', access)))
       return null;
+    const entry = await entrySnapshot(ctx, trx, type, documentId, 'published');
     await deleteRows(trx, ctx.schema(), type, [Number(published.id)]);
+    await emitEvents(
+      ctx,
+      trx,
+      type,
+      documentId,
+      [{ event: 'entry.unpublish', status: 'published', entry }],
+      options.event,
+    );
     const draft = await findRow(trx, type, documentId, 'draft');
     return draft
       ? readDocument(

@@ -14,6 +14,8 @@ import { checkStoredComponents } from './publish-checks.js';
 import { deleteInboundLinks, syncInverseLinks, writeInverseLinks } from './relation-write.js';
 import { findFirstRow, findRow, insertRow, nowIso, publishDraft, readDocument, toColumns } from './rows.js';
 import type { Document } from './serialize.js';
+import { emitEvents, entrySnapshot, type DocumentEvent, type EventContext } from './events.js';
+import type { Status } from '../query/types.js';
 import { matchesConditions, resolveAccess, type ResolvedAccess } from './access.js';
 
 /**
@@ -29,11 +31,29 @@ export interface WriteOptions {
   readonly access?: AccessScope;
   /** The admin behind the write, recorded in created_by_id / updated_by_id (never returned by the API). */
   readonly actor?: { readonly adminId: number };
+  /** The request behind the write, carried by its events (webhooks get its X-Request-Id and traceparent). */
+  readonly event?: EventContext;
 }
 
 export interface DeleteOptions {
   readonly params: unknown;
   readonly access?: AccessScope;
+  readonly event?: EventContext;
+}
+
+/** The events of a write, as Strapi emits them: a create or update, then a publish when it publishes. */
+function writeEvents(
+  type: ContentType,
+  kind: 'entry.create' | 'entry.update',
+  publish: boolean,
+): { event: DocumentEvent; status: Status }[] {
+  if (!type.draftAndPublish) return [{ event: kind, status: 'published' }];
+  return publish
+    ? [
+        { event: kind, status: 'draft' },
+        { event: 'entry.publish', status: 'published' },
+      ]
+    : [{ event: kind, status: 'draft' }];
 }
 
 function publishes(type: ContentType, query: FindQuery): boolean {
@@ -56,6 +76,7 @@ export async function createDocument(
       const id = await insertDocument(ctx, trx, type, documentId, input, publish);
       await requireWithinConditions(ctx, trx, type, documentId, access);
       await recordAuthors(trx, type, documentId, authorColumns(options.actor));
+      await emitEvents(ctx, trx, type, documentId, writeEvents(type, 'entry.create', publish), options.event);
       return respond(ctx, trx, type, id, query);
     }),
   );
@@ -146,6 +167,7 @@ export async function updateDocument(
         documentId,
         authorColumns(options.actor, current, publish && type.draftAndPublish),
       );
+      await emitEvents(ctx, trx, type, documentId, writeEvents(type, 'entry.update', publish), options.event);
       return respond(ctx, trx, type, id, query);
     }),
   );
@@ -266,6 +288,10 @@ export async function deleteDocument(
     if (rows.length === 0) return;
     const status = type.draftAndPublish ? 'draft' : 'published';
     if (!(await matchesConditions(ctx, trx, type, documentId, status, access))) return;
+    // The entry of entry.delete is the document as it was: its published version, else its draft.
+    const entry =
+      (await entrySnapshot(ctx, trx, type, documentId, 'published')) ??
+      (await entrySnapshot(ctx, trx, type, documentId, 'draft'));
     await deleteRows(
       trx,
       ctx.schema(),
@@ -273,6 +299,8 @@ export async function deleteDocument(
       rows.map((row) => Number(row.id)),
     );
     await deleteInboundLinks(trx, ctx.schema(), type, documentId);
+    if (entry)
+      await emitEvents(ctx, trx, type, documentId, [{ event: 'entry.delete', status, entry }], options.event);
   });
 }
 
@@ -325,6 +353,14 @@ export async function upsertSingleDocument(
         documentId,
         authorColumns(options.actor, current, publish && type.draftAndPublish),
       );
+      await emitEvents(
+        ctx,
+        trx,
+        type,
+        documentId,
+        writeEvents(type, current ? 'entry.update' : 'entry.create', publish),
+        options.event,
+      );
       return respond(ctx, trx, type, id, query);
     }),
   );
@@ -343,6 +379,10 @@ export async function deleteSingleDocument(
     const status = type.draftAndPublish ? 'draft' : 'published';
     const documentId = rows[0]?.document_id as string | undefined;
     if (documentId && !(await matchesConditions(ctx, trx, type, documentId, status, access))) return;
+    const entry = documentId
+      ? ((await entrySnapshot(ctx, trx, type, documentId, 'published')) ??
+        (await entrySnapshot(ctx, trx, type, documentId, 'draft')))
+      : undefined;
     await deleteRows(
       trx,
       ctx.schema(),
@@ -351,5 +391,7 @@ export async function deleteSingleDocument(
     );
     for (const documentId of new Set(rows.map((row) => row.document_id as string)))
       await deleteInboundLinks(trx, ctx.schema(), type, documentId);
+    if (documentId && entry)
+      await emitEvents(ctx, trx, type, documentId, [{ event: 'entry.delete', status, entry }], options.event);
   });
 }

@@ -257,6 +257,86 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
       }
     },
   },
+  {
+    // The transactional outbox: events written in the same transaction as the change that caused them,
+    // and webhooks with one delivery row per (event, webhook), claimed by dispatchers on every node.
+    name: '0400-outbox-webhooks',
+    async up(trx, d) {
+      const ts = d.columnType('datetime');
+      const json = d.columnType('json');
+      const big = d.columnType('bigint');
+      await sql
+        .raw(
+          `create table quorum_outbox (
+            ${d.idColumnDefinition},
+            "topic" text not null,
+            "type" text not null,
+            "key" text,
+            "payload" text not null,
+            "request_id" text,
+            "traceparent" text,
+            "status" text not null,
+            "claimed_by" text,
+            "claim_expires_at" ${ts},
+            "attempts" integer not null default 0,
+            "next_attempt_at" ${ts},
+            "last_error" text,
+            "created_at" ${ts} not null,
+            "processed_at" ${ts}
+          )`,
+        )
+        .execute(trx);
+      await sql.raw(`create index quorum_outbox_status_idx on quorum_outbox ("status", "id")`).execute(trx);
+      await sql
+        .raw(
+          `create table quorum_webhooks (
+            ${d.idColumnDefinition},
+            "name" text not null,
+            "url" text not null,
+            "headers" ${json} not null,
+            "events" ${json} not null,
+            "enabled" ${d.columnType('boolean')} not null,
+            "secret" text not null,
+            "created_at" ${ts} not null,
+            "updated_at" ${ts} not null
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_webhook_deliveries (
+            ${d.idColumnDefinition},
+            "event_id" ${big} not null,
+            "webhook_id" integer not null references quorum_webhooks (id) on delete cascade,
+            "delivery_key" text not null unique,
+            "event" text not null,
+            "order_key" text,
+            "status" text not null,
+            "attempts" integer not null default 0,
+            "next_attempt_at" ${ts} not null,
+            "claimed_by" text,
+            "claim_expires_at" ${ts},
+            "last_status" integer,
+            "last_error" text,
+            "last_latency_ms" integer,
+            "created_at" ${ts} not null,
+            "delivered_at" ${ts},
+            "dead_at" ${ts}
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create index quorum_webhook_deliveries_due_idx on quorum_webhook_deliveries ("status", "next_attempt_at")`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create index quorum_webhook_deliveries_order_idx on quorum_webhook_deliveries ("webhook_id", "order_key", "event_id")`,
+        )
+        .execute(trx);
+    },
+  },
 ];
 
 /** Tables that hold documents (a document_id and a published_at column) and lack `column`. */

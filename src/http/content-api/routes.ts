@@ -12,6 +12,7 @@ import {
   upsertSingleDocument,
 } from '../../core/documents/write.js';
 import type { ContentType } from '../../core/schema/model.js';
+import type { EventContext } from '../../core/documents/events.js';
 
 export interface ContentApiDeps {
   readonly core: CoreContext;
@@ -98,6 +99,7 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
       data: body(request),
       params: request.query,
       access: scope,
+      event: eventContext(request),
     });
     return reply.status(201).send({ data: document, meta: {} });
   });
@@ -109,6 +111,7 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
       data: body(request),
       params: request.query,
       access: scope,
+      event: eventContext(request),
     });
     if (!document) throw new NotFoundError();
     return { data: document, meta: {} };
@@ -123,6 +126,7 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
         data: body(request),
         params: request.query,
         access: scope,
+        event: eventContext(request),
       }),
       meta: {},
     };
@@ -136,6 +140,7 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
       await deleteDocument(core, type, documentIdOf(request.params), {
         params: request.query,
         access: scope,
+        event: eventContext(request),
       });
       return reply.status(204).send();
     },
@@ -161,7 +166,11 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     const type = typeNamed(request.params.name);
     if (type.kind !== 'singleType') throw notAllowed(type, 'root');
     const scope = await access(request, type, 'delete');
-    await deleteSingleDocument(core, type, { params: request.query, access: scope });
+    await deleteSingleDocument(core, type, {
+      params: request.query,
+      access: scope,
+      event: eventContext(request),
+    });
     return reply.status(204).send();
   });
 }
@@ -175,6 +184,12 @@ const ALLOWED = {
 function notAllowed(type: ContentType, route: 'root' | 'document'): MethodNotAllowedError {
   const allow = ALLOWED[type.kind][route];
   return new MethodNotAllowedError(`Method Not Allowed (this route accepts ${allow.join(', ')})`, allow);
+}
+
+/** The request behind a write, for its events (webhook deliveries carry its id and trace). */
+function eventContext(request: FastifyRequest): EventContext {
+  const traceparent = request.headers.traceparent;
+  return { requestId: request.id, traceparent: typeof traceparent === 'string' ? traceparent : undefined };
 }
 
 /** The exact query string as sent: the key under which a parsed and compiled read plan is cached. */
