@@ -23,14 +23,19 @@ export class JwtKeys {
 
   async sign(
     claims: Record<string, unknown>,
-    options: { expiresIn: string | number; subject?: string },
+    options: ({ expiresIn: string | number } | { expiresAt: Date }) & { subject?: string },
   ): Promise<string> {
-    // jose reads a number as an absolute timestamp; a duration in seconds is meant here.
-    const expiresIn = typeof options.expiresIn === 'number' ? `${options.expiresIn}s` : options.expiresIn;
+    // `expiresIn` is a duration (a number counts seconds); jose itself would read a number as a date.
+    const expiry =
+      'expiresAt' in options
+        ? options.expiresAt
+        : typeof options.expiresIn === 'number'
+          ? `${options.expiresIn}s`
+          : options.expiresIn;
     const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', kid: this.#current, typ: 'JWT' })
       .setIssuedAt()
-      .setExpirationTime(expiresIn);
+      .setExpirationTime(expiry);
     if (options.subject) jwt.setSubject(options.subject);
     return jwt.sign(this.#keys.get(this.#current)!);
   }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/types.js';
 import type { PlanCache } from './query/plan-cache.js';
+import type { CountCache } from './query/count-cache.js';
 import type { ApiLimits } from './query/types.js';
 import type { Schema } from './schema/registry.js';
 
@@ -21,6 +22,10 @@ export interface CoreContext {
   readonly plans: PlanCache;
   readonly passwords: PasswordHasher;
   readonly logger: Logger;
+  /** Pagination totals; writes retire them (see CountCache). Absent: totals are always counted. */
+  readonly counts?: CountCache;
+  /** Called after every committed content write (the node announces it to the cluster). */
+  readonly onContentChanged?: () => void;
 }
 
 /**

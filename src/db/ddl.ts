@@ -15,6 +15,8 @@ export interface IndexSpec {
   readonly name: string;
   readonly columns: readonly string[];
   readonly unique?: boolean;
+  /** The first column sorts NULLs first (the default on SQLite; explicit on PostgreSQL). */
+  readonly nullsFirst?: boolean;
   /** Partial index: only rows where `column` is (or is not) null. */
   readonly where?: { readonly column: string; readonly isNull: boolean };
 }
@@ -41,7 +43,7 @@ export async function createTable(trx: Executor, dialect: SqlDialect, table: Tab
     ...table.columns.map((c) => columnDefinition(dialect, c)),
   ];
   await sql`create table ${id(table.name)} (${sql.join(columns)})`.execute(trx);
-  for (const index of table.indexes) await createIndex(trx, table.name, index);
+  for (const index of table.indexes) await createIndex(trx, dialect, table.name, index);
 }
 
 export async function dropTable(trx: Executor, name: string): Promise<void> {
@@ -65,13 +67,21 @@ export async function dropColumn(trx: Executor, table: string, column: string): 
   await sql`alter table ${id(table)} drop column ${id(column)}`.execute(trx);
 }
 
-export async function createIndex(trx: Executor, table: string, index: IndexSpec): Promise<void> {
+export async function createIndex(
+  trx: Executor,
+  dialect: SqlDialect,
+  table: string,
+  index: IndexSpec,
+): Promise<void> {
   const where = index.where
     ? sql` where ${id(index.where.column)} ${sql.raw(index.where.isNull ? 'is null' : 'is not null')}`
     : sql``;
-  await sql`create ${sql.raw(index.unique ? 'unique ' : '')}index ${id(index.name)} on ${id(table)} (${sql.join(
-    index.columns.map(id),
-  )})${where}`.execute(trx);
+  const columns = index.columns.map((column, i) =>
+    i === 0 && index.nullsFirst ? sql`${id(column)}${sql.raw(dialect.nullsFirstInIndex)}` : id(column),
+  );
+  await sql`create ${sql.raw(index.unique ? 'unique ' : '')}index ${id(index.name)} on ${id(table)} (${sql.join(columns)})${where}`.execute(
+    trx,
+  );
 }
 
 export async function dropIndex(trx: Executor, name: string): Promise<void> {

@@ -19,6 +19,8 @@ export interface SqlDialect {
   readonly kind: DatabaseKind;
   /** Column type for DDL. */
   columnType(storage: Storage): string;
+  /** What makes an index column sort NULLs first ('' where that is the default). */
+  readonly nullsFirstInIndex: string;
   /** DDL for the auto-increment integer primary key column named `id`. */
   readonly idColumnDefinition: string;
   /** A normalized JS value (see core/schema/values) to a parameter the driver accepts. */
@@ -38,6 +40,12 @@ export interface SqlDialect {
   lower(expr: Expression<unknown>): RawBuilder<string>;
   /** Case-sensitive literal substring/prefix/suffix match: `%`, `_`, `\`, `*`, `?`, `[` match themselves. */
   match(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool>;
+  /**
+   * Case-insensitive (full Unicode folding, as String#toLowerCase) equality and match; `value` is
+   * already lower-cased. Dialects may take faster equivalent paths.
+   */
+  equalsFolded(expr: Expression<unknown>, value: string): RawBuilder<SqlBool>;
+  matchFolded(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool>;
   /**
    * `expr IN (values)` with the whole list bound as ONE parameter (a JSON array on SQLite, an array on
    * PostgreSQL): the SQL text does not depend on the list's length, so statements stay cached and a

@@ -110,7 +110,8 @@ describeEachDatabase('content API query parameters', (kind) => {
   describe('sort', () => {
     const byTitle = [...CREATION_ORDER].sort();
     const byViewsThenId = ['elder', 'date', 'cherry', 'fig', 'apple', 'banana'];
-    const byViewsDescThenId = ['apple', 'banana', 'cherry', 'fig', 'elder', 'date'];
+    // Ties follow the direction of the last sort key (id descending under desc): the whole order reverses.
+    const byViewsDescThenId = [...byViewsThenId].reverse();
     const byViewsDescTitleDesc = ['banana', 'apple', 'fig', 'cherry', 'elder', 'date'];
 
     it('returns primary-key (creation) order without sort', async () => {
@@ -129,7 +130,7 @@ describeEachDatabase('content API query parameters', (kind) => {
       [':Desc (any case)', 'sort=title:Desc', [...byTitle].reverse()],
       [':ASC (any case)', 'sort=title:ASC', byTitle],
       ['ties are broken by id, ascending', 'sort=views', byViewsThenId],
-      ['ties are broken by id ascending, also under desc', 'sort=views:desc', byViewsDescThenId],
+      ['ties are broken by id in the direction of the last key', 'sort=views:desc', byViewsDescThenId],
       ['comma list', 'sort=views:desc,title:desc', byViewsDescTitleDesc],
       [
         'comma list with spaces',
@@ -170,11 +171,11 @@ describeEachDatabase('content API query parameters', (kind) => {
       expect(await sorted(query)).toEqual(expected);
     });
 
-    it('sorts NULL as the smallest value on every database, ties by id', async () => {
+    it('sorts NULL as the smallest value on every database, ties by id in the sort direction', async () => {
       // Only cherry has a kind and a price; the others are NULL.
       const nullsInIdOrder = CREATION_ORDER.filter((title) => title !== 'cherry');
       expect(await sorted('sort=kind')).toEqual([...nullsInIdOrder, 'cherry']);
-      expect(await sorted('sort=kind:desc')).toEqual(['cherry', ...nullsInIdOrder]);
+      expect(await sorted('sort=kind:desc')).toEqual(['cherry', ...[...nullsInIdOrder].reverse()]);
       expect(await sorted('sort=price:asc')).toEqual([...nullsInIdOrder, 'cherry']);
       expect(await sorted('sort[0][price]=desc&sort[1][title]=desc')).toEqual([
         'cherry',

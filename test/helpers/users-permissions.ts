@@ -147,7 +147,7 @@ function decodePart(part: string): Record<string, unknown> {
 
 /** A JWT signed with the node's own key whose expiry is in the past. */
 export function expiredJwt(t: TestNode, userId: number): Promise<string> {
-  return t.node.userJwt.sign({ id: userId }, { expiresIn: Math.floor(Date.now() / 1000) - 60 });
+  return t.node.userJwt.sign({ id: userId }, { expiresAt: new Date(Date.now() - 60_000) });
 }
 
 /** A valid JWT for any user id, signed with the node's key (as login would issue it). */

@@ -90,12 +90,23 @@ export async function findDocuments(
     parseFindQuery(access.scope, type, input.params, ctx.limits, access.conditions),
   );
   const { compiled } = readPlan;
-  const [rows, countRows] = await Promise.all([
+  const [rows, total] = await Promise.all([
     run(ctx, compiled.rows),
-    compiled.count ? run(ctx, compiled.count) : undefined,
+    compiled.count ? countOf(ctx, compiled.count) : undefined,
   ]);
-  const total = countRows ? Number(countRows[0].count) : undefined;
   return { data: await documents(ctx, readPlan, rows), pagination: paginationMeta(readPlan.query, total) };
+}
+
+/** The total of a count statement, from the count cache while no write happened since it was computed. */
+async function countOf(ctx: CoreContext, statement: CompiledQuery): Promise<number> {
+  const cache = ctx.counts;
+  const key = cache ? `${statement.sql}|${JSON.stringify(statement.parameters, bigints)}` : '';
+  const cached = cache?.get(key);
+  if (cached !== undefined) return cached;
+  const version = cache?.version ?? 0;
+  const total = Number((await run(ctx, statement))[0].count);
+  cache?.set(key, version, total);
+  return total;
 }
 
 function paginationMeta(query: FindQuery, total: number | undefined): PaginationMeta {
@@ -141,4 +152,9 @@ export async function findSingleDocument(
   const rows = await run(ctx, readPlan.compiled.rows);
   if (!rows.length) throw new NotFoundError();
   return (await documents(ctx, readPlan, rows))[0];
+}
+
+/** JSON for cache keys: 64-bit integers (SQLite binds BigInt) included. */
+function bigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? `${value}n` : value;
 }

@@ -8,6 +8,7 @@ import { withDbErrors } from './db-errors.js';
 import { checkPublishable } from './input.js';
 import { findRow, nowIso, readDocument } from './rows.js';
 import type { Document } from './serialize.js';
+import { writeTransaction } from './transaction.js';
 import { emitEvents, entrySnapshot, type EventContext } from './events.js';
 import { publishStoredDraft } from './write.js';
 
@@ -25,7 +26,7 @@ export async function publishDocument(
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
   return withDbErrors(type, () =>
-    ctx.database.transaction(async (trx) => {
+    writeTransaction(ctx, async (trx) => {
       const draft = await findRow(trx, type, documentId, 'draft');
       if (!draft || !(await matchesConditions(ctx, trx, type, documentId, 'draft', access))) return null;
       checkPublishable(type, new Map(), draft);
@@ -58,7 +59,7 @@ export async function unpublishDocument(
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
-  return ctx.database.transaction(async (trx) => {
+  return writeTransaction(ctx, async (trx) => {
     const published = await findRow(trx, type, documentId, 'published');
     if (!published || !(await matchesConditions(ctx, trx, type, documentId, 'published', access)))
       return null;

@@ -14,6 +14,7 @@ import { checkStoredComponents } from './publish-checks.js';
 import { deleteInboundLinks, syncInverseLinks, writeInverseLinks } from './relation-write.js';
 import { findFirstRow, findRow, insertRow, nowIso, publishDraft, readDocument, toColumns } from './rows.js';
 import type { Document } from './serialize.js';
+import { writeTransaction } from './transaction.js';
 import { emitEvents, entrySnapshot, type DocumentEvent, type EventContext } from './events.js';
 import type { Status } from '../query/types.js';
 import { matchesConditions, resolveAccess, type ResolvedAccess } from './access.js';
@@ -71,7 +72,7 @@ export async function createDocument(
   const input = await readInput(ctx, type, options.data, 'create', { publish, scope: access.scope });
 
   return withDbErrors(type, () =>
-    ctx.database.transaction(async (trx) => {
+    writeTransaction(ctx, async (trx) => {
       const documentId = createId();
       const id = await insertDocument(ctx, trx, type, documentId, input, publish);
       await requireWithinConditions(ctx, trx, type, documentId, access);
@@ -154,7 +155,7 @@ export async function updateDocument(
   const input = await readInput(ctx, type, options.data, 'update', { publish, scope: access.scope });
 
   return withDbErrors(type, () =>
-    ctx.database.transaction(async (trx) => {
+    writeTransaction(ctx, async (trx) => {
       const status = type.draftAndPublish ? 'draft' : 'published';
       const current = await findRow(trx, type, documentId, status);
       // A document outside the caller's conditions is, for them, a document that does not exist.
@@ -279,7 +280,7 @@ export async function deleteDocument(
 ): Promise<void> {
   const access = resolveAccess(ctx, type, options.access);
   rejectDraftDelete(access, type, options.params);
-  await ctx.database.transaction(async (trx) => {
+  await writeTransaction(ctx, async (trx) => {
     const rows = await trx
       .selectFrom(type.tableName)
       .select('id')
@@ -327,7 +328,7 @@ export async function upsertSingleDocument(
   const query = parseSingleQuery(access.scope, type, options.params);
   const publish = publishes(type, query);
   return withDbErrors(type, () =>
-    ctx.database.transaction(async (trx) => {
+    writeTransaction(ctx, async (trx) => {
       const status = type.draftAndPublish ? 'draft' : 'published';
       const current = await findFirstRow(trx, type, status);
       if (
@@ -374,7 +375,7 @@ export async function deleteSingleDocument(
 ): Promise<void> {
   const access = resolveAccess(ctx, type, options.access);
   rejectDraftDelete(access, type, options.params);
-  await ctx.database.transaction(async (trx) => {
+  await writeTransaction(ctx, async (trx) => {
     const rows = await trx.selectFrom(type.tableName).select(['id', 'document_id']).execute();
     const status = type.draftAndPublish ? 'draft' : 'published';
     const documentId = rows[0]?.document_id as string | undefined;

@@ -8,6 +8,9 @@ import { LRUCache } from 'lru-cache';
  */
 export class PlanCache {
   readonly #cache: LRUCache<string, object>;
+  /** Look-ups served from the cache and those that built a plan (read by the metrics at scrape time). */
+  hits = 0;
+  misses = 0;
 
   constructor(max = 2000) {
     this.#cache = new LRUCache({ max });
@@ -15,7 +18,11 @@ export class PlanCache {
 
   get<T extends object>(key: string, build: () => T): T {
     const hit = this.#cache.get(key);
-    if (hit) return hit as T;
+    if (hit) {
+      this.hits++;
+      return hit as T;
+    }
+    this.misses++;
     const plan = build();
     this.#cache.set(key, plan);
     return plan;

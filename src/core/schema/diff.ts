@@ -150,7 +150,8 @@ function diffTable(
   }
   // Drop indexes that disappear or that cover a column about to be dropped or retyped.
   for (const [name, index] of oldIndexes) {
-    const touched = index.columns.some((c) => !newColumns.has(c) || retyped.has(c));
+    // `id` is every table's implicit primary key: never dropped, never retyped.
+    const touched = index.columns.some((c) => c !== 'id' && (!newColumns.has(c) || retyped.has(c)));
     if (!newIndexes.has(name) || touched || !sameIndex(index, newIndexes.get(name)!)) {
       removals.push({
         description: `drop index ${name}`,
@@ -190,15 +191,17 @@ function diffTable(
   for (const [name, index] of newIndexes) {
     const old = oldIndexes.get(name);
     const kept =
-      old && sameIndex(old, index) && !index.columns.some((c) => retyped.has(c) || !oldColumns.has(c));
+      old &&
+      sameIndex(old, index) &&
+      !index.columns.some((c) => c !== 'id' && (retyped.has(c) || !oldColumns.has(c)));
     if (kept) continue;
     const attribute = next.columnAttributes.get(index.columns[0]) ?? index.columns[0];
     additions.push({
       description: `create ${index.unique ? 'unique ' : ''}index ${name} on ${table} (${index.columns.join(', ')})`,
       destructive: false,
-      async apply(trx) {
+      async apply(trx, dialect) {
         try {
-          await ddl.createIndex(trx, table, index);
+          await ddl.createIndex(trx, dialect, table, index);
         } catch (err) {
           const translated = translateDbError(err);
           if (index.unique && translated instanceof DbError && translated.kind === 'unique') {
@@ -217,6 +220,7 @@ function sameIndex(a: ddl.IndexSpec, b: ddl.IndexSpec): boolean {
   return (
     a.columns.join(',') === b.columns.join(',') &&
     Boolean(a.unique) === Boolean(b.unique) &&
+    Boolean(a.nullsFirst) === Boolean(b.nullsFirst) &&
     a.where?.column === b.where?.column &&
     a.where?.isNull === b.where?.isNull
   );

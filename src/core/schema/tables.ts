@@ -40,9 +40,11 @@ function mainTable(model: Model): PlannedTable {
     columns.push({ name: 'created_by_id', storage: 'integer' });
     columns.push({ name: 'updated_by_id', storage: 'integer' });
     indexes.push({ name: identifier(t, 'document_id_idx'), columns: ['document_id', 'published_at'] });
-    indexes.push({ name: identifier(t, 'published_at_idx'), columns: ['published_at'] });
-    indexes.push({ name: identifier(t, 'created_at_idx'), columns: ['created_at'] });
-    indexes.push({ name: identifier(t, 'updated_at_idx'), columns: ['updated_at'] });
+    // (column, id) with NULLs first matches the ORDER BY of sorted lists (see query/compile.ts), so a
+    // page sorted by a date reads 25 index entries instead of sorting the table.
+    for (const column of ['published_at', 'created_at', 'updated_at']) {
+      indexes.push({ name: identifier(t, column, 'id_idx'), columns: [column, 'id'], nullsFirst: true });
+    }
   } else {
     // A component row belongs to one row of its parent (a content-type row or another component row):
     // the parent's model uid and id, the attribute holding it, and its position in that attribute.

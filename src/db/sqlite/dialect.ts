@@ -5,6 +5,10 @@ import type { Storage } from '../types.js';
 /** Name of the SQL function registered on every SQLite connection; see connect.ts. */
 export const UNICODE_LOWER_FUNCTION = 'quorum_lower';
 
+const ASCII = /^[\x00-\x7f]*$/;
+/** Rows containing a character that lower-cases to ASCII outside ASCII: see equalsFolded. */
+const UNICODE_TO_ASCII = '*[\u0130\u212a]*';
+
 const COLUMN_TYPES: Record<Storage, string> = {
   text: 'text',
   integer: 'integer',
@@ -28,6 +32,7 @@ function escapeGlob(value: string): string {
 export const sqliteDialect: SqlDialect = {
   kind: 'sqlite',
   idColumnDefinition: '"id" integer primary key autoincrement',
+  nullsFirstInIndex: '',
   // bigint is read through a cast to text (see selectColumn), so it arrives as a string too.
   readsAsIs: new Set<Storage>(['text', 'integer', 'bigint', 'float', 'decimal', 'date', 'time', 'datetime']),
 
@@ -67,6 +72,23 @@ export const sqliteDialect: SqlDialect = {
     // Read 64-bit integers as text so values beyond 2^53 survive (the API returns them as strings).
     if (storage === 'bigint') return sql`cast(${sql.ref(`${table}.${column}`)} as text)`.as(alias);
     return sql`${sql.ref(`${table}.${column}`)}`.as(alias);
+  },
+
+  // JavaScript folds exactly two non-ASCII characters to ASCII ones: İ (U+0130 → i + U+0307) and the
+  // Kelvin sign (U+212A → k). For an ASCII-only value, SQLite's built-in ASCII folding (NOCASE, LIKE)
+  // is therefore exact on every row that contains neither — only those few rows pay for the JS function.
+  equalsFolded(expr, value) {
+    if (!ASCII.test(value)) return sql<SqlBool>`${sqliteDialect.lower(expr)} = ${value}`;
+    return sql<SqlBool>`(${expr} = ${value} collate nocase or (${expr} glob ${UNICODE_TO_ASCII} and ${sqliteDialect.lower(expr)} = ${value}))`;
+  },
+
+  matchFolded(expr, mode, value) {
+    const folded = sqliteDialect.match(sqliteDialect.lower(expr), mode, value);
+    if (!ASCII.test(value)) return folded;
+    const escaped = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    const pattern =
+      mode === 'contains' ? `%${escaped}%` : mode === 'startsWith' ? `${escaped}%` : `%${escaped}`;
+    return sql<SqlBool>`(${expr} like ${pattern} escape '\\' or (${expr} glob ${UNICODE_TO_ASCII} and ${folded}))`;
   },
 
   lower(expr) {
