@@ -15,9 +15,10 @@ import { QuorumProcess, killAllProcesses } from '../helpers/processes.js';
  */
 
 const APP = fixtureAppPath('kitchen');
-// The app's tables, and the Users & Permissions tables every app has.
+// The app's tables, and the Users & Permissions and media tables every app has.
 const CONTENT_TABLES = [
   'articles',
+  'files',
   'homepages',
   'settings',
   'tags',
@@ -76,6 +77,7 @@ describe.skipIf(!postgresAvailable())('two nodes starting together on one Postgr
           'api::homepage.homepage',
           'api::setting.setting',
           'api::tag.tag',
+          'plugin::upload.file',
           'plugin::users-permissions.permission',
           'plugin::users-permissions.role',
           'plugin::users-permissions.user',

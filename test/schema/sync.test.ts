@@ -1,5 +1,5 @@
 import { changeSchemaAtRuntime } from '../../src/core/schema/runtime.js';
-import { usersPermissionsSchemas } from '../../src/auth/users-permissions/schemas.js';
+import { builtInSchemaFiles } from '../../src/node/schema-files.js';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -784,7 +784,7 @@ describeEachDatabase('schema sync at start', (kind) => {
     // The same database, synced from the export without the runtime type: nothing changes.
     const again = await syncSchema(database, [
       ...exported.filter((f) => f.uid !== 'api::note.note'),
-      ...usersPermissionsSchemas(out),
+      ...builtInSchemaFiles(out),
     ]);
     expect(again.changed).toBe(false);
     expect(again.steps).toEqual([]);
@@ -798,7 +798,7 @@ describeEachDatabase('schema sync at start', (kind) => {
       loadConfig({ appDir: out, env: { DATABASE_URL: other.url } }),
     );
     cleanups.push(() => otherDatabase.close());
-    await syncSchema(otherDatabase, [...exported, ...usersPermissionsSchemas(out)]);
+    await syncSchema(otherDatabase, [...exported, ...builtInSchemaFiles(out)]);
     const imported = await registry(otherDatabase);
     expect(imported.map(({ uid, modelType, definition }) => ({ uid, modelType, definition }))).toEqual(
       original.map(({ uid, modelType, definition }) => ({ uid, modelType, definition })),

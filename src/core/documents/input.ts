@@ -6,7 +6,7 @@ import { isPlainObject } from '../query/raw.js';
 import type { Component, ContentType, Model, ScalarAttribute } from '../schema/model.js';
 import type { Schema } from '../schema/registry.js';
 import type { QueryScope } from '../query/links.js';
-import { relationView } from '../schema/relations.js';
+import { mediaRelation, relationView } from '../schema/relations.js';
 import { parseRelationInput, type Path, type RelationChange } from './relation-input.js';
 import { validateScalar } from './scalar-input.js';
 
@@ -169,11 +169,19 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
         components.push({ field: key, entries });
         break;
       }
-      case 'media':
-        throw new ValidationError(
-          `${at.join('.')}: media attributes cannot be written yet (the media library is not available)`,
-          { key, source: 'body' },
-        );
+      case 'media': {
+        // Media values are file ids (or arrays of them), written like a relation to the file type.
+        const relation = mediaRelation(attribute);
+        const view = relationView(reader.schema, model, relation);
+        if (!view) {
+          throw new ValidationError(`${at.join('.')}: the media library is not available`, {
+            key,
+            source: 'body',
+          });
+        }
+        relations.push(parseRelationInput(relation, view, value, at));
+        break;
+      }
     }
   }
   if (reader.mode === 'create' || isComponent) applyDefaults(model, values);

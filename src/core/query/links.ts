@@ -1,6 +1,6 @@
 import type { Attribute, Model } from '../schema/model.js';
 import type { Schema } from '../schema/registry.js';
-import { relationView } from '../schema/relations.js';
+import { mediaRelation, relationView } from '../schema/relations.js';
 import type { FilterNode, RelatedLink } from './types.js';
 
 /** What parsing needs besides the raw parameters: the schema, and which types the caller may read. */
@@ -37,8 +37,12 @@ export function resolveLink(
         ? { kind: 'component', field: attribute.name, component, parentUid: model.uid }
         : 'unavailable';
     }
-    case 'media':
-      return 'unavailable';
+    case 'media': {
+      // Files are not subject to the caller's find permission through a media attribute, as in Strapi.
+      const relation = mediaRelation(attribute);
+      const view = relationView(schema, model, relation);
+      return view ? { kind: 'relation', attribute: relation, view } : 'unavailable';
+    }
     default:
       return undefined;
   }

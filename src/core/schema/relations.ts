@@ -1,5 +1,12 @@
 import { SchemaError } from './errors.js';
-import type { Attribute, ContentType, Model, RelationAttribute, RelationKind } from './model.js';
+import type {
+  Attribute,
+  ContentType,
+  MediaAttribute,
+  Model,
+  RelationAttribute,
+  RelationKind,
+} from './model.js';
 import { identifier, toSnakeCase } from './naming.js';
 import type { Schema } from './registry.js';
 
@@ -77,18 +84,48 @@ function storageOf(schema: Schema, owner: Model, attribute: RelationAttribute): 
   };
 }
 
-/** Every owning relation attribute with storage, for DDL. */
+/** Every owning relation attribute with storage (media attributes included), for DDL. */
 export function ownedRelations(schema: Schema): RelationStorage[] {
   const result: RelationStorage[] = [];
   for (const model of schema.models()) {
     for (const attribute of model.attributes.values()) {
-      if (attribute.kind !== 'relation' || attribute.mappedBy || attribute.relation.startsWith('morph'))
+      const relation = attribute.kind === 'media' ? mediaRelation(attribute) : attribute;
+      if (relation.kind !== 'relation' || relation.mappedBy || relation.relation.startsWith('morph'))
         continue;
-      const storage = storageOf(schema, model, attribute);
+      const storage = storageOf(schema, model, relation);
       if (storage) result.push(storage);
     }
   }
   return result;
+}
+
+/** The uid of the media library's file type (media attributes link to its documents). */
+export const FILE_UID = 'plugin::upload.file';
+
+const mediaRelations = new WeakMap<MediaAttribute, RelationAttribute>();
+
+/**
+ * A media attribute is stored as a one-way relation to files (Strapi uses a polymorphic link table; a
+ * plain one per attribute does the same job here): single media is to-one, multiple media to-many, and a
+ * file may be used by any number of documents. The same object is returned for the same attribute, so
+ * it can key caches.
+ */
+export function mediaRelation(attribute: MediaAttribute): RelationAttribute {
+  let relation = mediaRelations.get(attribute);
+  if (!relation) {
+    relation = Object.freeze({
+      kind: 'relation',
+      name: attribute.name,
+      required: attribute.required,
+      private: attribute.private,
+      writable: attribute.writable,
+      raw: attribute.raw,
+      relation: attribute.multiple ? 'manyToMany' : 'manyToOne',
+      target: FILE_UID,
+    });
+    mediaRelations.set(attribute, relation);
+  }
+  return relation;
 }
 
 const MIRROR: Record<string, RelationKind[]> = {

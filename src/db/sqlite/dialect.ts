@@ -5,7 +5,10 @@ import type { Storage } from '../types.js';
 /** Name of the SQL function registered on every SQLite connection; see connect.ts. */
 export const UNICODE_LOWER_FUNCTION = 'quorum_lower';
 
-const ASCII = /^[\x00-\x7f]*$/;
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 /** Rows containing a character that lower-cases to ASCII outside ASCII: see equalsFolded. */
 const UNICODE_TO_ASCII = '*[\u0130\u212a]*';
 
@@ -78,13 +81,13 @@ export const sqliteDialect: SqlDialect = {
   // Kelvin sign (U+212A → k). For an ASCII-only value, SQLite's built-in ASCII folding (NOCASE, LIKE)
   // is therefore exact on every row that contains neither — only those few rows pay for the JS function.
   equalsFolded(expr, value) {
-    if (!ASCII.test(value)) return sql<SqlBool>`${sqliteDialect.lower(expr)} = ${value}`;
+    if (!isAscii(value)) return sql<SqlBool>`${sqliteDialect.lower(expr)} = ${value}`;
     return sql<SqlBool>`(${expr} = ${value} collate nocase or (${expr} glob ${UNICODE_TO_ASCII} and ${sqliteDialect.lower(expr)} = ${value}))`;
   },
 
   matchFolded(expr, mode, value) {
     const folded = sqliteDialect.match(sqliteDialect.lower(expr), mode, value);
-    if (!ASCII.test(value)) return folded;
+    if (!isAscii(value)) return folded;
     const escaped = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
     const pattern =
       mode === 'contains' ? `%${escaped}%` : mode === 'startsWith' ? `${escaped}%` : `%${escaped}`;
