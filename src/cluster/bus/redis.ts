@@ -6,10 +6,10 @@ import { fromEnvelope, toEnvelope, type Bus, type BusMessage, type PublishOption
 const CHANNEL = 'quorum:bus';
 
 /**
- * Redis pub/sub, for large clusters that already run Redis. ioredis reconnects and resubscribes by
- * itself; when the subscriber connection comes back after a loss, the reconnect handlers run. While
- * Redis is down, publishing fails fast and is logged: nodes fall back to re-reading state on their
- * periodic checks.
+ * Redis pub/sub, for large clusters that already run Redis. ioredis reconnects by itself; we subscribe
+ * again on every `ready` and, when the subscriber connection comes back after a loss, run the reconnect
+ * handlers once the subscription is confirmed. While Redis is down, publishing fails fast and is logged:
+ * nodes fall back to re-reading state on their periodic checks.
  */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
@@ -18,6 +18,8 @@ export class RedisBus implements Bus {
   readonly #subscriber: Redis;
   #wasReady = false;
   #lost = false;
+  /** Counts lost connections, so a subscription confirmed after its connection closed is ignored. */
+  #closes = 0;
   #subscribed: Promise<unknown> | undefined;
 
   constructor(private readonly options: { url: string; nodeId: string; logger?: Logger }) {
@@ -33,7 +35,10 @@ export class RedisBus implements Bus {
     this.#subscriber = new Redis(options.url, {
       ...common,
       connectionName: `quorum-sub-${options.nodeId}`,
-      autoResubscribe: true,
+      // Not ioredis's own resubscription: it sends SUBSCRIBE without handling a failure, so a
+      // connection that drops again right after `ready` (with the offline queue off) ends in an
+      // unhandled rejection, which kills the node. We resubscribe on `ready` ourselves, below.
+      autoResubscribe: false,
     });
     for (const client of [this.#publisher, this.#subscriber]) {
       client.on('error', (err: Error) => options.logger?.debug({ err: err.message }, 'redis bus error'));
@@ -44,21 +49,29 @@ export class RedisBus implements Bus {
       if (message) this.#subscribers.deliver(message);
     });
     this.#subscriber.on('close', () => {
+      // The subscription died with the connection: the next `ready` subscribes again.
+      this.#subscribed = undefined;
+      this.#closes++;
       if (this.#wasReady && !this.#lost) {
         this.#lost = true;
         options.logger?.warn('bus connection lost (redis)');
       }
     });
     this.#subscriber.on('ready', () => {
-      // When Redis was down at start, the first subscription happens on the first ready.
-      void this.#ensureSubscribed().catch(() => {});
-      if (this.#lost) {
-        this.#lost = false;
-        options.logger?.info('bus reconnected (redis); resyncing');
-        // ioredis resubscribes on ready; resync after that has happened.
-        setImmediate(() => this.#subscribers.reconnected());
-      }
       this.#wasReady = true;
+      const closes = this.#closes;
+      // Also the first subscription when Redis was down at start.
+      this.#ensureSubscribed().then(
+        () => {
+          if (!this.#lost || closes !== this.#closes) return;
+          this.#lost = false;
+          options.logger?.info('bus reconnected (redis); resyncing');
+          // Subscribed again, so nothing published from now on is missed: re-read what may have been.
+          this.#subscribers.reconnected();
+        },
+        // Lost again before the subscription took: the next `ready` tries again.
+        (err: Error) => options.logger?.debug({ err: err.message }, 'redis bus could not subscribe'),
+      );
     });
   }
 
@@ -68,11 +81,13 @@ export class RedisBus implements Bus {
   }
 
   #ensureSubscribed(): Promise<unknown> {
-    this.#subscribed ??= this.#subscriber.subscribe(CHANNEL).catch((err: unknown) => {
-      this.#subscribed = undefined;
+    if (this.#subscribed) return this.#subscribed;
+    const subscribed: Promise<unknown> = this.#subscriber.subscribe(CHANNEL).catch((err: unknown) => {
+      if (this.#subscribed === subscribed) this.#subscribed = undefined;
       throw err;
     });
-    return this.#subscribed;
+    this.#subscribed = subscribed;
+    return subscribed;
   }
 
   get connected(): boolean {
