@@ -1,0 +1,74 @@
+// What is measured, declaratively. Each case is one wrk run against one server:
+//   id        short name used in the table and the JSON results
+//   label     what the request does
+//   server    'quorum' (the node under test, requests carry a read-only API token) or 'bare' (Fastify)
+//   path      a function of the pass context returning path + query string; the context has
+//             documentId (a seeded article), showcaseDocumentId (an article with a dynamic zone, a
+//             component, an author and a category, created through the API) and articles (pass size)
+//   baseline  the id of the bare case this one is divided by (req/s ratio)
+//   target    the minimum req/s ratio from DESIGN.md ("Performance targets"), and the aim where one is set
+// Adding a case is adding an entry here; nothing else needs to change for a new path on an existing server.
+
+/** Case (a) — and the JSON the bare list route serves is exactly this request's response. */
+export const LIST_PATH = '/api/articles?sort=publishedAt:desc&pagination[pageSize]=25';
+
+export const CASES = [
+  {
+    id: 'a',
+    label: 'list 25, sort=publishedAt:desc',
+    server: 'quorum',
+    path: () => LIST_PATH,
+    baseline: 'bare-list',
+    target: { min: 0.25, aim: 0.4 },
+  },
+  {
+    id: 'b',
+    label: 'one document by documentId',
+    server: 'quorum',
+    path: (ctx) => `/api/articles/${ctx.documentId}`,
+    baseline: 'bare-hello',
+    target: { min: 0.4 },
+  },
+  {
+    id: 'c',
+    label: 'filter title $containsi + views $gt',
+    server: 'quorum',
+    path: () => '/api/articles?filters[title][$containsi]=data&filters[views][$gt]=100',
+    baseline: 'bare-list',
+  },
+  {
+    id: 'd',
+    label: 'list 25 + populate author, category',
+    server: 'quorum',
+    path: () => `${LIST_PATH}&populate[author]=true&populate[category]=true`,
+    baseline: 'bare-list',
+    target: { min: 0.25 },
+  },
+  {
+    id: 'e',
+    label: 'one document, populate=* (dynamic zone)',
+    server: 'quorum',
+    path: (ctx) => `/api/articles/${ctx.showcaseDocumentId}?populate=*`,
+    baseline: 'bare-hello',
+  },
+  {
+    id: 'bare-list',
+    label: 'bare Fastify, prebuilt (a) JSON',
+    server: 'bare',
+    path: () => '/list',
+  },
+  {
+    id: 'bare-hello',
+    label: 'bare Fastify, {hello:"world"}',
+    server: 'bare',
+    path: () => '/hello',
+  },
+];
+
+/** Absolute targets from DESIGN.md, checked on every Quorum case of the 2,000-article pass. */
+export const TARGETS = {
+  p99Ms: 10,
+  rssUnderLoadMb: 200,
+  rssIdleMb: 100,
+  startToFirst200Ms: 1500,
+};
