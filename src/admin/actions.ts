@@ -39,6 +39,12 @@ export const ADMIN_ACTIONS = {
   cluster: {
     read: 'admin::cluster.read',
   },
+  webhooks: {
+    create: 'admin::webhooks.create',
+    read: 'admin::webhooks.read',
+    update: 'admin::webhooks.update',
+    delete: 'admin::webhooks.delete',
+  },
   content: {
     create: `${CONTENT_MANAGER}.create`,
     read: `${CONTENT_MANAGER}.read`,
@@ -60,6 +66,7 @@ export const SETTINGS_ACTIONS: readonly string[] = [
   ...Object.values(ADMIN_ACTIONS.endUserRoles),
   ...Object.values(ADMIN_ACTIONS.contentTypes),
   ...Object.values(ADMIN_ACTIONS.cluster),
+  ...Object.values(ADMIN_ACTIONS.webhooks),
 ];
 export const ALL_ADMIN_ACTIONS: readonly string[] = [...SETTINGS_ACTIONS, ...CONTENT_ACTIONS];
 

@@ -49,6 +49,13 @@ export function loadConfig(options: {
     throw new ConfigError(`${CONFIG_FILE_NAME}: api.rest.defaultLimit must not exceed api.rest.maxLimit`);
   }
 
+  // A claimed delivery may wait for one request to its target before its own: both fit in the claim.
+  if (cfg.webhooks.claimTtlMs <= 2 * cfg.webhooks.timeoutMs) {
+    throw new ConfigError(
+      `${CONFIG_FILE_NAME}: webhooks.claimTtlMs must be more than twice webhooks.timeoutMs`,
+    );
+  }
+
   const database = resolveDatabase(appDir, cfg.database.url, cfg.database.pool);
   const adminEmail = nonEmpty(env.QUORUM_ADMIN_EMAIL);
   const adminPassword = nonEmpty(env.QUORUM_ADMIN_PASSWORD);
@@ -66,6 +73,7 @@ export function loadConfig(options: {
     security: cfg.security,
     cluster: cfg.cluster,
     scheduler: cfg.scheduler,
+    webhooks: cfg.webhooks,
     log: cfg.log,
     seedFile: cfg.seed ? path.resolve(appDir, cfg.seed) : undefined,
     demo: cfg.demo,

@@ -36,6 +36,11 @@ const rest = z
     defaultLimit: z.number().int().min(1).default(25),
     maxLimit: z.number().int().min(1).default(100),
     withCount: z.boolean().default(true),
+    /**
+     * How long a pagination total may be reused when no write was announced meanwhile (writes on any node
+     * retire cached totals at once; this bounds staleness if an announcement is missed). 0 disables it.
+     */
+    countCacheTtlMs: z.number().int().min(0).default(2000),
     /** Deepest JSON nesting accepted in a request body; deeper bodies are a 400, not a stack overflow. */
     maxJsonDepth: z.number().int().min(4).max(1000).default(64),
   })
@@ -185,6 +190,52 @@ const scheduler = z
   })
   .prefault({});
 
+const webhooks = z
+  .strictObject({
+    /** How often each node looks for new outbox events and due deliveries (local writes wake it at once). */
+    pollMs: z.number().int().min(10).default(1_000),
+    /** Events fanned out, and deliveries claimed, per pass. */
+    batchSize: z.number().int().min(1).max(1000).default(100),
+    /** How long a node's claim on a delivery lasts: a crashed node's deliveries are retried after it. */
+    claimTtlMs: z.number().int().min(1000).default(60_000),
+    /** Retries stop this long after the event (or the replay): the delivery becomes a dead letter. */
+    maxAgeMs: z
+      .number()
+      .int()
+      .min(1)
+      .default(24 * 3600_000),
+    /** Exponential backoff with full jitter between attempts. */
+    backoff: z
+      .strictObject({
+        baseMs: z.number().int().min(1).default(1_000),
+        maxMs: z.number().int().min(1).default(3600_000),
+      })
+      .prefault({}),
+    /** Per-request timeout (Strapi's is 10 s). */
+    timeoutMs: z.number().int().min(100).default(10_000),
+    /** Requests in flight to one target (origin) from one node. */
+    concurrency: z.number().int().min(1).max(100).default(5),
+    /** Per target origin, on each node (opossum). */
+    circuitBreaker: z
+      .strictObject({
+        /** Failure rate (%) within the rolling window that opens the circuit. */
+        errorThresholdPercentage: z.number().min(1).max(100).default(50),
+        /** Requests within the window before the rate counts. */
+        volumeThreshold: z.number().int().min(1).default(10),
+        /** How long the circuit stays open before one probe (half-open). */
+        resetTimeoutMs: z.number().int().min(100).default(30_000),
+        rollingWindowMs: z.number().int().min(100).default(10_000),
+      })
+      .prefault({}),
+    /** Processed events and finished deliveries are pruned by the leader after this many days. */
+    retentionDays: z.number().min(0).default(7),
+    /** Headers sent with every delivery (a webhook's own headers override them), as in Strapi. */
+    defaultHeaders: z.record(z.string(), z.string()).default({}),
+    /** How long a stopping node waits for deliveries in flight. */
+    stopTimeoutMs: z.number().int().min(0).default(5_000),
+  })
+  .prefault({});
+
 const demo = z
   .strictObject({
     /** Print where the node serves and a curl command to try at start (demo apps). */
@@ -207,6 +258,7 @@ export const configFileSchema = z.strictObject({
   security,
   cluster,
   scheduler,
+  webhooks,
   log,
   /** A JSON file (relative to the app directory) loaded once into an empty database. */
   seed: z.string().min(1).optional(),

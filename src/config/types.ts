@@ -24,6 +24,7 @@ export interface QuorumConfig {
   readonly security: Readonly<ConfigFile['security']>;
   readonly cluster: Readonly<ConfigFile['cluster']>;
   readonly scheduler: Readonly<ConfigFile['scheduler']>;
+  readonly webhooks: Readonly<ConfigFile['webhooks']>;
   readonly log: Readonly<ConfigFile['log']>;
   readonly seedFile?: string;
   readonly demo: Readonly<ConfigFile['demo']>;

@@ -34,5 +34,7 @@ export interface Database {
   transaction<T>(fn: (trx: Executor) => Promise<T>): Promise<T>;
   /** Cheap liveness probe for readiness checks. */
   ping(): Promise<void>;
+  /** Connection-pool usage, for metrics; absent where there is no pool (SQLite). */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }

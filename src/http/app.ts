@@ -13,6 +13,9 @@ import type { PermissionStore } from '../auth/permissions.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { QuorumConfig } from '../config/index.js';
 import type { CoreContext } from '../core/context.js';
+import { observeHttp, registerMetricsRoute } from '../observability/http-metrics.js';
+import type { NodeMetrics } from '../observability/metrics.js';
+import type { WebhookStore } from '../workers/webhooks/index.js';
 import { registerContentApi } from './content-api/routes.js';
 import { registerErrorHandling, sendFrameworkError } from './errors.js';
 import { registerHealth, type Readiness } from './health.js';
@@ -35,6 +38,9 @@ export interface HttpDeps {
   readonly admin: AdminServices;
   readonly cluster: ClusterView;
   readonly changeSchema: SchemaChanger;
+  /** Request metrics and GET /metrics; absent in apps built without them. */
+  readonly metrics?: NodeMetrics;
+  readonly webhooks: WebhookStore;
 }
 
 /** The Fastify application of one node: health, the content API, Strapi-shaped errors. */
@@ -56,7 +62,10 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     },
     // Connections are closed by the node's shutdown sequence after the drain period.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // A request that arrives on a kept-alive connection while the node closes is still served (with
+    // `Connection: close`, see http/shutdown.ts) rather than refused with a 503 a balancer may not retry
+    // for a POST; closeWithin bounds how long that can go on.
+    return503OnClosing: false,
     // Malformed URLs (bad percent-encoding) are answered in Strapi's error shape too.
     frameworkErrors: sendFrameworkError,
     // Requests Node's HTTP parser rejects (raw non-ASCII in the URL, broken headers) never reach a route:
@@ -101,11 +110,14 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     });
   }
 
+  if (deps.metrics) observeHttp(app, deps.metrics);
+
   // Helmet headers, CORS and preflights, Retry-After: before any route.
   await registerSecurity(app, config);
   registerJsonParser(app, config.api.rest.maxJsonDepth);
   registerErrorHandling(app);
   registerHealth(app, deps.readiness);
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics, config.metricsToken);
   registerUsersPermissions(app, deps, config.api.rest.prefix);
   registerAdminApi(app, deps, config.api.rest.prefix);
   registerContentApi(app, { core: deps.core, auth: deps.auth, prefix: config.api.rest.prefix });

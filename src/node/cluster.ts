@@ -18,6 +18,8 @@ export const TOPICS = {
   permissions: 'permissions.changed',
   tokens: 'tokens.changed',
   users: 'users.changed',
+  /** Content was written: other nodes retire cached totals (see core/query/count-cache.ts). */
+  content: 'content.changed',
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -46,6 +48,8 @@ export class ClusterRuntime implements ClusterView {
       core: CoreContext;
       logger: Logger;
       handlers: Record<Topic, () => Promise<void> | void>;
+      /** Each received message's latency (for the node's metrics). */
+      onBusLatency?: (ms: number) => void;
     },
   ) {
     const { config, core, logger } = deps;
@@ -71,7 +75,10 @@ export class ClusterRuntime implements ClusterView {
         this.#recordLatency(Date.now() - message.sentAt);
         if (message.origin === this.nodeId) return;
         void Promise.resolve(handlers[topic]()).catch((err: Error) =>
-          logger.warn({ err: err.message, topic }, 'could not apply a change from another node'),
+          logger.warn(
+            { err: err.message, topic, requestId: message.requestId },
+            'could not apply a change from another node',
+          ),
         );
       });
     }
@@ -135,6 +142,7 @@ export class ClusterRuntime implements ClusterView {
   }
 
   #recordLatency(ms: number): void {
+    this.deps.onBusLatency?.(ms);
     this.#latencies.push(ms);
     if (this.#latencies.length > 1000) this.#latencies.shift();
   }

@@ -15,14 +15,20 @@ import { PlanCache } from '../core/query/plan-cache.js';
 import type { Schema } from '../core/schema/registry.js';
 import type { Database } from '../db/types.js';
 import { buildHttpApp } from '../http/app.js';
+import { closeWithin, stopKeepingAlive } from '../http/shutdown.js';
+import { observeDatabase } from '../observability/db-metrics.js';
+import { NodeMetrics } from '../observability/metrics.js';
 import type { Readiness } from '../http/health.js';
 import { openDatabase } from './database.js';
 import { seedIfEmpty } from './seed.js';
+import { CountCache } from '../core/query/count-cache.js';
 import { hostname } from 'node:os';
 import { ClusterRuntime, TOPICS } from './cluster.js';
 import { changeSchemaAtRuntime, type RuntimeChange } from '../core/schema/runtime.js';
 import { loadStoredSchema, readSchemaVersion } from '../core/schema/store.js';
 import type { SyncResult } from '../core/schema/sync.js';
+import { withCommitSignal } from '../workers/outbox/commit-signal.js';
+import { createWebhookRuntime, type WebhookRuntime } from '../workers/webhooks/index.js';
 
 export interface QuorumNode {
   readonly config: QuorumConfig;
@@ -35,10 +41,14 @@ export interface QuorumNode {
   readonly admin: AdminServices;
   readonly cluster: ClusterRuntime;
   readonly database: Database;
+  /** This node's Prometheus registry (served at GET /metrics). */
+  readonly metrics: NodeMetrics;
+  /** The outbox dispatcher, webhook delivery worker and housekeeping of this node. */
+  readonly webhooks: WebhookRuntime;
   /** Applies a content-type builder change and makes it live on every node. */
   changeSchema(
     change: RuntimeChange,
-    options?: { allowDestructive?: boolean; dryRun?: boolean },
+    options?: { allowDestructive?: boolean; dryRun?: boolean; requestId?: string },
   ): Promise<SyncResult>;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
@@ -51,6 +61,10 @@ export interface QuorumNode {
 }
 
 const READINESS_PING_TIMEOUT_MS = 2000;
+/** After the drain, how long in-flight requests may take before their connections are cut. */
+const IN_FLIGHT_GRACE_MS = 5000;
+/** Writes are announced at most this often: bursts of writes cost one bus message. */
+const CONTENT_ANNOUNCE_MS = 50;
 
 /** Composes one Quorum node from its configuration. Nothing here is global: two nodes can share a process. */
 export async function createNode(
@@ -59,9 +73,17 @@ export async function createNode(
 ): Promise<QuorumNode> {
   const { logger } = options;
   const secret = resolveSecret(config, options.env);
-  const { database, sync } = await openDatabase(config, logger);
+  const opened = await openDatabase(config, logger);
+  const { sync } = opened;
+  // Transactions that commit outbox events wake this node's dispatcher at once.
+  const commits = withCommitSignal(opened.database);
+  const { database } = commits;
   try {
     let schema: Schema = sync.schema;
+    const metrics = new NodeMetrics();
+    observeDatabase(metrics, database);
+    // Writes retire cached totals here at once and, announced (coalesced) on the bus, on other nodes.
+    let announceContentChange = () => {};
     const core: CoreContext = {
       database,
       schema: () => schema,
@@ -69,6 +91,8 @@ export async function createNode(
       plans: new PlanCache(),
       passwords: argon2Passwords,
       logger,
+      counts: new CountCache(config.api.rest.countCacheTtlMs),
+      onContentChanged: () => announceContentChange(),
     };
     const tokens = new ApiTokens(database.db, deriveKey(secret, 'api-token-hmac'), {
       cacheTtlMs: config.auth.tokenCacheTtlMs,
@@ -115,9 +139,27 @@ export async function createNode(
         [TOPICS.permissions]: () => permissions.forget(),
         [TOPICS.tokens]: () => tokens.forget(),
         [TOPICS.users]: () => auth.clearUsers(),
+        [TOPICS.content]: () => core.counts?.changed(),
       },
+      onBusLatency: (ms) => metrics.observeBusLatency(ms),
     });
     await cluster.start();
+    Object.assign(metrics.sources, {
+      isLeader: () => cluster.leader.isLeader,
+      schemaVersion: () => schema.version,
+      plans: () => core.plans,
+    });
+    const webhooks = createWebhookRuntime({
+      config,
+      database,
+      onOutboxCommit: commits.onOutboxCommit,
+      secret,
+      nodeId: cluster.nodeId,
+      leases: cluster.leases,
+      leader: cluster.leader,
+      logger,
+    });
+    announceContentChange = coalesce(() => void cluster.publish(TOPICS.content), CONTENT_ANNOUNCE_MS);
     // Changes made on this node are announced to the others.
     permissions.changes.add(() => void cluster.publish(TOPICS.permissions));
     tokens.changes.add(() => void cluster.publish(TOPICS.tokens));
@@ -126,15 +168,18 @@ export async function createNode(
     const changeSchema: QuorumNode['changeSchema'] = async (change, changeOptions = {}) => {
       // On PostgreSQL the announcement is part of the transaction: other nodes hear of it only if it commits.
       const inTransaction = cluster.bus.kind === 'postgres';
+      const { requestId } = changeOptions;
       const result = await changeSchemaAtRuntime(database, change, {
         ...changeOptions,
         afterApply: inTransaction
-          ? (trx, applied) => cluster.bus.publish(TOPICS.schema, { version: applied.schema.version }, { trx })
+          ? (trx, applied) =>
+              cluster.bus.publish(TOPICS.schema, { version: applied.schema.version }, { trx, requestId })
           : undefined,
       });
       if (!changeOptions.dryRun && result.changed) {
         schema = result.schema;
-        if (!inTransaction) await cluster.publish(TOPICS.schema, { version: result.schema.version });
+        if (!inTransaction)
+          await cluster.publish(TOPICS.schema, { version: result.schema.version }, { requestId });
       }
       return result;
     };
@@ -173,8 +218,11 @@ export async function createNode(
       admin,
       cluster,
       changeSchema: (change, changeOptions) => changeSchema(change, changeOptions),
+      metrics,
+      webhooks: webhooks.store,
     });
 
+    webhooks.start();
     return {
       config,
       app,
@@ -186,6 +234,8 @@ export async function createNode(
       admin,
       cluster,
       database,
+      webhooks,
+      metrics,
       changeSchema,
       async listen() {
         const url = await app.listen({ port: config.server.port, host: config.server.host });
@@ -197,8 +247,11 @@ export async function createNode(
       async stop(stopOptions = {}) {
         draining = true;
         const drainMs = stopOptions.drainMs ?? config.server.drainMs;
+        if (app.server.listening) stopKeepingAlive(app.server);
         if (drainMs > 0 && app.server.listening) await new Promise((resolve) => setTimeout(resolve, drainMs));
-        await app.close();
+        await closeWithin(app, IN_FLIGHT_GRACE_MS);
+        // In-flight deliveries get webhooks.stopTimeoutMs; the rest go back to the queue for other nodes.
+        await webhooks.stop();
         await cluster.stop();
         await database.close();
       },
@@ -217,4 +270,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** Runs `fn` at most once per `ms`, at the end of the window (trailing), whatever the number of calls. */
+function coalesce(fn: () => void, ms: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, ms);
+    timer.unref();
+  };
 }

@@ -41,6 +41,16 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
   });
   // An idle client that loses its connection emits on the pool; without a listener that would crash.
   pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'idle PostgreSQL connection lost'));
+  // A checked-out client between two statements (inside a transaction, or just acquired) emits on
+  // itself, where the pool listens no more: without this a database outage would crash the process.
+  // The broken client fails its next statement and the pool discards it on release.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => {
+      // While idle the pool listens too, and reports it (above).
+      if (client.listenerCount('error') === 1)
+        options.logger?.warn({ err: err.message }, 'PostgreSQL connection lost while in use');
+    }),
+  );
 
   const events = new QueryEvents();
   const db: Executor = new Kysely({ dialect: new PostgresDialect({ pool }), log: events.log });
@@ -69,6 +79,12 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
     async ping() {
       await sql`select 1`.execute(db);
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: options.poolMax,
+    }),
     async close() {
       await db.destroy();
     },

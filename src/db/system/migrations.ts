@@ -337,6 +337,31 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
         .execute(trx);
     },
   },
+  {
+    // Dispatch needs: a delivery's own retry horizon (a replay restarts it), an index for the
+    // per-document order check against events not yet fanned out, and one for pruning finished rows.
+    name: '0401-webhook-dispatch',
+    async up(trx, d) {
+      const ts = d.columnType('datetime');
+      await sql.raw(`alter table quorum_webhook_deliveries add column "expires_at" ${ts}`).execute(trx);
+      await sql
+        .raw(`create index quorum_outbox_new_key_idx on quorum_outbox ("key", "id") where "status" = 'new'`)
+        .execute(trx);
+      await sql
+        .raw(
+          `create index quorum_outbox_processed_idx on quorum_outbox ("processed_at") where "status" = 'processed'`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create index quorum_webhook_deliveries_webhook_idx on quorum_webhook_deliveries ("webhook_id", "status", "id")`,
+        )
+        .execute(trx);
+      await sql
+        .raw(`create index quorum_webhook_deliveries_event_idx on quorum_webhook_deliveries ("event_id")`)
+        .execute(trx);
+    },
+  },
 ];
 
 /** Tables that hold documents (a document_id and a published_at column) and lack `column`. */

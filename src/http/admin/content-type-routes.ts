@@ -59,7 +59,11 @@ export function registerContentTypeRoutes(app: FastifyInstance, deps: AdminApiDe
       if (deps.core.schema().model(body.uid)) throw new ConflictError(`${body.uid} already exists`);
       const result = await deps.changeSchema(
         { kind: 'put', modelType, uid: body.uid, definition: body.definition },
-        { allowDestructive: body.confirm === true, dryRun: request.query.dryRun === 'true' },
+        {
+          allowDestructive: body.confirm === true,
+          dryRun: request.query.dryRun === 'true',
+          requestId: request.id,
+        },
       );
       return reply.status(request.query.dryRun === 'true' ? 200 : 201).send(answer(result, body.uid));
     });
@@ -71,7 +75,11 @@ export function registerContentTypeRoutes(app: FastifyInstance, deps: AdminApiDe
         throw new NotFoundError(`No ${request.params.uid}`);
       const result = await deps.changeSchema(
         { kind: 'put', modelType, uid: request.params.uid, definition: body.definition },
-        { allowDestructive: body.confirm === true, dryRun: request.query.dryRun === 'true' },
+        {
+          allowDestructive: body.confirm === true,
+          dryRun: request.query.dryRun === 'true',
+          requestId: request.id,
+        },
       );
       return answer(result, request.params.uid);
     });
@@ -83,7 +91,11 @@ export function registerContentTypeRoutes(app: FastifyInstance, deps: AdminApiDe
         const query = parseBody(deleteQuery.passthrough(), request.query);
         const result = await deps.changeSchema(
           { kind: 'delete', uid: request.params.uid },
-          { allowDestructive: query.confirm === 'true', dryRun: request.query.dryRun === 'true' },
+          {
+            allowDestructive: query.confirm === 'true',
+            dryRun: request.query.dryRun === 'true',
+            requestId: request.id,
+          },
         );
         return answer(result, request.params.uid);
       },

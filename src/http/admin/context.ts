@@ -11,6 +11,7 @@ import { isPlainObject } from '../../core/query/raw.js';
 import type { RuntimeChange } from '../../core/schema/runtime.js';
 import type { SyncResult } from '../../core/schema/sync.js';
 import type { ClusterView } from '../../cluster/status.js';
+import type { WebhookStore } from '../../workers/webhooks/index.js';
 
 export const ADMIN_PREFIX = '/admin/api';
 
@@ -24,12 +25,14 @@ export interface AdminApiDeps {
   readonly users: Users;
   readonly cluster: ClusterView;
   readonly changeSchema: SchemaChanger;
+  readonly webhooks: WebhookStore;
 }
 
 /** Applies a content-type builder change and makes it live on every node (see node.ts). */
 export type SchemaChanger = (
   change: RuntimeChange,
-  options?: { allowDestructive?: boolean; dryRun?: boolean },
+  /** `requestId` travels with the announcement to the other nodes. */
+  options?: { allowDestructive?: boolean; dryRun?: boolean; requestId?: string },
 ) => Promise<SyncResult>;
 
 /** The admin behind the request's access token (401 otherwise). */

@@ -9,6 +9,7 @@ import { registerAdminUserRoutes } from './user-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
 import { registerContentTypeRoutes } from './content-type-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
 
 export type { AdminApiDeps } from './context.js';
 
@@ -26,4 +27,5 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps, restP
   registerClusterRoutes(app, deps);
   registerContentTypeRoutes(app, deps);
   registerScheduleRoutes(app, deps);
+  registerWebhookRoutes(app, deps, deps.webhooks);
 }

@@ -13,6 +13,7 @@ import {
 } from '../../core/documents/write.js';
 import type { ContentType } from '../../core/schema/model.js';
 import type { EventContext } from '../../core/documents/events.js';
+import { currentTraceparent, validTraceparent } from '../../observability/trace-context.js';
 
 export interface ContentApiDeps {
   readonly core: CoreContext;
@@ -186,10 +187,13 @@ function notAllowed(type: ContentType, route: 'root' | 'document'): MethodNotAll
   return new MethodNotAllowedError(`Method Not Allowed (this route accepts ${allow.join(', ')})`, allow);
 }
 
-/** The request behind a write, for its events (webhook deliveries carry its id and trace). */
+/**
+ * The request behind a write, for its events (webhook deliveries carry its id and trace): with tracing
+ * on, the span serving this request; otherwise the caller's own `traceparent` (when valid), as it came.
+ */
 function eventContext(request: FastifyRequest): EventContext {
-  const traceparent = request.headers.traceparent;
-  return { requestId: request.id, traceparent: typeof traceparent === 'string' ? traceparent : undefined };
+  const traceparent = currentTraceparent() ?? validTraceparent(request.headers.traceparent);
+  return { requestId: request.id, traceparent };
 }
 
 /** The exact query string as sent: the key under which a parsed and compiled read plan is cached. */
