@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { QuorumConfig } from '../config/index.js';
 
@@ -35,10 +35,12 @@ export function createEmailSender(config: QuorumConfig, logger: Logger): EmailSe
   }
   if (email.provider === 'file') {
     const dir = path.resolve(config.appDir, email.dir);
-    const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    const transport = lazyTransport((nodemailer) =>
+      nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    );
     return {
       async send(message) {
-        const info = await transport.sendMail({ from: email.from, ...message });
+        const info = await (await transport()).sendMail({ from: email.from, ...message });
         mkdirSync(dir, { recursive: true });
         const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
         writeFileSync(file, info.message as Buffer, { mode: 0o600 });
@@ -46,18 +48,28 @@ export function createEmailSender(config: QuorumConfig, logger: Logger): EmailSe
       },
     };
   }
-  const transport = nodemailer.createTransport({
-    host: email.smtp.host,
-    port: email.smtp.port,
-    secure: email.smtp.secure,
-    auth: email.smtp.user ? { user: email.smtp.user, pass: email.smtp.password } : undefined,
-    connectionTimeout: 10_000,
-    socketTimeout: 20_000,
-  });
+  const transport = lazyTransport((nodemailer) =>
+    nodemailer.createTransport({
+      host: email.smtp.host,
+      port: email.smtp.port,
+      secure: email.smtp.secure,
+      auth: email.smtp.user ? { user: email.smtp.user, pass: email.smtp.password } : undefined,
+      connectionTimeout: 10_000,
+      socketTimeout: 20_000,
+    }),
+  );
   return {
     async send(message) {
-      await transport.sendMail({ from: email.from, ...message });
+      await (await transport()).sendMail({ from: email.from, ...message });
       logger.info({ to: message.to, subject: message.subject }, 'email sent');
     },
   };
+}
+
+type Nodemailer = typeof import('nodemailer');
+
+/** nodemailer is loaded with the first email, not at start: most nodes never send one. */
+function lazyTransport(create: (nodemailer: Nodemailer) => Transporter): () => Promise<Transporter> {
+  let transport: Promise<Transporter> | undefined;
+  return () => (transport ??= import('nodemailer').then((module) => create(module)));
 }

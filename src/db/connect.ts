@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { QuorumConfig } from '../config/index.js';
-import { connectPostgres } from './postgres/connect.js';
-import { connectSqlite } from './sqlite/connect.js';
 import type { Database } from './types.js';
 
-/** Opens the database the configuration names. */
+/** Opens the database the configuration names; only that database's driver is loaded. */
 export async function connectDatabase(config: QuorumConfig, logger?: Logger): Promise<Database> {
-  if (config.database.kind === 'sqlite') return connectSqlite(config.database.sqlitePath!);
+  if (config.database.kind === 'sqlite') {
+    const { connectSqlite } = await import('./sqlite/connect.js');
+    return connectSqlite(config.database.sqlitePath!);
+  }
+  const { connectPostgres } = await import('./postgres/connect.js');
   return connectPostgres({ url: config.database.url, poolMax: config.database.pool.max, logger });
 }

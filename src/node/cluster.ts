@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
 import { createBus } from '../cluster/bus/factory.js';
-import { PostgresBus } from '../cluster/bus/postgres.js';
-import { RedisBus } from '../cluster/bus/redis.js';
 import type { Bus, PublishOptions } from '../cluster/bus/types.js';
 import { LeaderElector } from '../cluster/leader.js';
 import { Leases } from '../cluster/leases.js';
@@ -194,6 +192,7 @@ export async function announceFromOutside(
   const nodeId = `cli-${process.pid}`;
   try {
     if (config.redisUrl) {
+      const { RedisBus } = await import('../cluster/bus/redis.js');
       const bus = new RedisBus({ url: config.redisUrl, nodeId, logger });
       try {
         await bus.start();
@@ -203,6 +202,7 @@ export async function announceFromOutside(
       }
     } else if (config.database.kind === 'postgres') {
       // Publishing needs no listening connection.
+      const { PostgresBus } = await import('../cluster/bus/postgres.js');
       await new PostgresBus({ url: config.database.url, db: database.db, nodeId, logger }).publish(topic, {});
     }
   } catch (err) {
