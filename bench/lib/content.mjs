@@ -142,10 +142,18 @@ export function showcaseArticle(author, category) {
     slug: 'bench-showcase-with-blocks',
     author,
     category,
+    // Ten entries of the starter's four block types, as issue 3's case (e) asks (media blocks empty).
     blocks: [
       { __component: 'shared.rich-text', body: base.body },
       { __component: 'shared.quote', title: 'Worth remembering', body: sentences(rand, 2) },
       { __component: 'shared.rich-text', body: sentences(rand, 4) },
+      { __component: 'shared.media' },
+      { __component: 'shared.quote', title: 'A second thought', body: sentences(rand, 1) },
+      { __component: 'shared.rich-text', body: sentences(rand, 3) },
+      { __component: 'shared.slider' },
+      { __component: 'shared.quote', title: 'Said in passing', body: sentences(rand, 2) },
+      { __component: 'shared.rich-text', body: sentences(rand, 5) },
+      { __component: 'shared.quote', title: 'To end with', body: sentences(rand, 1) },
     ],
     seo: { metaTitle: base.title, metaDescription: base.description },
   };
