@@ -39,6 +39,9 @@ export const ADMIN_ACTIONS = {
   cluster: {
     read: 'admin::cluster.read',
   },
+  media: {
+    read: 'plugin::upload.read',
+  },
   webhooks: {
     create: 'admin::webhooks.create',
     read: 'admin::webhooks.read',
@@ -66,6 +69,7 @@ export const SETTINGS_ACTIONS: readonly string[] = [
   ...Object.values(ADMIN_ACTIONS.endUserRoles),
   ...Object.values(ADMIN_ACTIONS.contentTypes),
   ...Object.values(ADMIN_ACTIONS.cluster),
+  ...Object.values(ADMIN_ACTIONS.media),
   ...Object.values(ADMIN_ACTIONS.webhooks),
 ];
 export const ALL_ADMIN_ACTIONS: readonly string[] = [...SETTINGS_ACTIONS, ...CONTENT_ACTIONS];

@@ -2,7 +2,7 @@ import {
   AUTH_ACTIONS,
   CONTENT_ACTIONS,
   ROLE_ACTIONS,
-  UP,
+  UPLOAD_ACTIONS,
   USER_ACTIONS,
 } from '../auth/users-permissions/actions.js';
 import { ApplicationError, ValidationError, type FieldError } from '../core/errors.js';
@@ -12,18 +12,20 @@ import type { Schema } from '../core/schema/registry.js';
 
 /**
  * Content-API actions — what end-user roles and custom API tokens are granted: a content action of a
- * type (`api::article.article.find`) or a Users & Permissions route (`plugin::users-permissions.user.me`).
+ * type (`api::article.article.find`), a Users & Permissions route (`plugin::users-permissions.user.me`) or
+ * a media-library route (`plugin::upload.content-api.upload`).
  */
 const UP_ACTIONS: readonly string[] = [
   ...Object.values(AUTH_ACTIONS),
   ...Object.values(USER_ACTIONS),
   ...Object.values(ROLE_ACTIONS),
+  ...Object.values(UPLOAD_ACTIONS),
 ];
 
-/** The content types served by the generic content routes (the U&P types have their own routes). */
+/** The content types served by the generic content routes (plugin types — users, files — have their own routes). */
 function servedTypes(schema: Schema) {
   return [...schema.contentTypes.values()]
-    .filter((type) => !type.uid.startsWith(`${UP}.`))
+    .filter((type) => !type.uid.startsWith('plugin::'))
     .sort((a, b) => a.uid.localeCompare(b.uid));
 }
 
@@ -42,7 +44,7 @@ function contentTypeOf(schema: Schema, action: string) {
   const dot = action.lastIndexOf('.');
   const type = schema.contentTypes.get(action.slice(0, dot));
   const verb = action.slice(dot + 1);
-  if (!type || type.uid.startsWith(`${UP}.`) || !(CONTENT_ACTIONS as readonly string[]).includes(verb))
+  if (!type || type.uid.startsWith('plugin::') || !(CONTENT_ACTIONS as readonly string[]).includes(verb))
     return undefined;
   return type;
 }

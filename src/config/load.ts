@@ -40,6 +40,11 @@ export function loadConfig(options: {
   set(['server', 'drainMs'], intFromEnv(env, 'QUORUM_DRAIN_MS'));
   set(['database', 'url'], overrides.databaseUrl ?? nonEmpty(env.DATABASE_URL));
   set(['log', 'level'], overrides.logLevel ?? nonEmpty(env.LOG_LEVEL));
+  set(['upload', 'provider'], nonEmpty(env.QUORUM_UPLOAD_PROVIDER));
+  set(['upload', 'sizeLimit'], intFromEnv(env, 'QUORUM_UPLOAD_SIZE_LIMIT'));
+  set(['upload', 's3', 'bucket'], nonEmpty(env.QUORUM_S3_BUCKET));
+  set(['upload', 's3', 'endpoint'], nonEmpty(env.QUORUM_S3_ENDPOINT));
+  set(['upload', 's3', 'region'], nonEmpty(env.QUORUM_S3_REGION));
 
   const parsed = configFileSchema.safeParse(layered);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
@@ -54,6 +59,10 @@ export function loadConfig(options: {
     throw new ConfigError(
       `${CONFIG_FILE_NAME}: webhooks.claimTtlMs must be more than twice webhooks.timeoutMs`,
     );
+  }
+
+  if (cfg.upload.provider === 's3' && !cfg.upload.s3.bucket) {
+    throw new ConfigError(`${CONFIG_FILE_NAME}: upload.s3.bucket is required with the s3 provider`);
   }
 
   const database = resolveDatabase(appDir, cfg.database.url, cfg.database.pool);
@@ -74,6 +83,7 @@ export function loadConfig(options: {
     cluster: cfg.cluster,
     scheduler: cfg.scheduler,
     webhooks: cfg.webhooks,
+    upload: cfg.upload,
     log: cfg.log,
     seedFile: cfg.seed ? path.resolve(appDir, cfg.seed) : undefined,
     demo: cfg.demo,

@@ -236,6 +236,78 @@ const webhooks = z
   })
   .prefault({});
 
+const upload = z
+  .strictObject({
+    /**
+     * Where file bytes live: `local` (a folder, the default on SQLite), `database` (chunks in the
+     * database, the default on PostgreSQL: every node serves every file, no shared disk), `s3`.
+     */
+    provider: z.enum(['local', 'database', 's3']).optional(),
+    /** Largest file accepted, in bytes (413 PayloadTooLargeError beyond). */
+    sizeLimit: z
+      .number()
+      .int()
+      .min(1)
+      .default(200 * 1024 * 1024),
+    /** Files per upload request. */
+    maxFiles: z.number().int().min(1).max(1000).default(20),
+    /** Responsive formats (name → largest width/height in pixels); the thumbnail (245×156) is always made. */
+    breakpoints: z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be a lowercase name'), z.number().int().min(1))
+      .default({ large: 1000, medium: 750, small: 500 }),
+    /** Images processed (decoded, resized) at once on a node; more wait their turn. */
+    imageConcurrency: z.number().int().min(1).max(64).default(2),
+    /** Images with more pixels than this are stored without metadata or formats (decompression bombs). */
+    maxImagePixels: z.number().int().min(1).default(100_000_000),
+    /** Files never attached to an entry are removed by the leader once older than this. 0 disables the cleanup. */
+    orphanGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(24 * 3600_000),
+    /** How often the leader looks for orphaned files. */
+    orphanSweepMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(60 * 60_000),
+    /** Folder of the local provider, relative to the app directory. */
+    local: z.strictObject({ folder: z.string().min(1).default('public/uploads') }).prefault({}),
+    /** Size of the rows the database provider stores a file in, in bytes. */
+    database: z
+      .strictObject({
+        chunkSize: z
+          .number()
+          .int()
+          .min(16 * 1024)
+          .max(8 * 1024 * 1024)
+          .default(256 * 1024),
+      })
+      .prefault({}),
+    s3: z
+      .strictObject({
+        bucket: z.string().min(1).optional(),
+        region: z.string().min(1).default('us-east-1'),
+        /** For S3-compatible services (MinIO, R2, …); AWS when absent. */
+        endpoint: z.string().url().optional(),
+        forcePathStyle: z.boolean().default(false),
+        accessKeyId: z.string().optional(),
+        secretAccessKey: z.string().optional(),
+        /** Key prefix inside the bucket. */
+        prefix: z.string().default(''),
+        /**
+         * `public`: files' URLs point at the bucket (or `baseUrl`); `signed`: URLs go through this API
+         * (`/uploads/…`), which redirects to a short-lived signed URL.
+         */
+        access: z.enum(['public', 'signed']).default('public'),
+        /** Public base URL of the bucket (a CDN); default: the endpoint and bucket. */
+        baseUrl: z.string().url().optional(),
+        signedUrlTtlSeconds: z.number().int().min(1).max(604_800).default(900),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 const demo = z
   .strictObject({
     /** Print where the node serves and a curl command to try at start (demo apps). */
@@ -259,6 +331,7 @@ export const configFileSchema = z.strictObject({
   cluster,
   scheduler,
   webhooks,
+  upload,
   log,
   /** A JSON file (relative to the app directory) loaded once into an empty database. */
   seed: z.string().min(1).optional(),

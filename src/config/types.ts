@@ -25,6 +25,7 @@ export interface QuorumConfig {
   readonly cluster: Readonly<ConfigFile['cluster']>;
   readonly scheduler: Readonly<ConfigFile['scheduler']>;
   readonly webhooks: Readonly<ConfigFile['webhooks']>;
+  readonly upload: Readonly<ConfigFile['upload']>;
   readonly log: Readonly<ConfigFile['log']>;
   readonly seedFile?: string;
   readonly demo: Readonly<ConfigFile['demo']>;

@@ -16,6 +16,10 @@ import type { CoreContext } from '../core/context.js';
 import { observeHttp, registerMetricsRoute } from '../observability/http-metrics.js';
 import type { NodeMetrics } from '../observability/metrics.js';
 import type { WebhookStore } from '../workers/webhooks/index.js';
+import type { MediaLibrary } from '../media/library.js';
+import { registerMediaAdminRoutes } from './admin/media-routes.js';
+import { registerUploadApi } from './upload/routes.js';
+import { registerFileServing } from './upload/serve.js';
 import { registerContentApi } from './content-api/routes.js';
 import { registerErrorHandling, sendFrameworkError } from './errors.js';
 import { registerHealth, type Readiness } from './health.js';
@@ -41,6 +45,8 @@ export interface HttpDeps {
   /** Request metrics and GET /metrics; absent in apps built without them. */
   readonly metrics?: NodeMetrics;
   readonly webhooks: WebhookStore;
+  /** The media library: upload routes, /uploads/… and the orphan listing. */
+  readonly media: MediaLibrary;
 }
 
 /** The Fastify application of one node: health, the content API, Strapi-shaped errors. */
@@ -121,6 +127,15 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerUsersPermissions(app, deps, config.api.rest.prefix);
   registerAdminApi(app, deps, config.api.rest.prefix);
   registerContentApi(app, { core: deps.core, auth: deps.auth, prefix: config.api.rest.prefix });
+  // Static upload routes take precedence over the generic /api/:name routes.
+  await registerUploadApi(app, {
+    config,
+    auth: deps.auth,
+    media: deps.media,
+    prefix: config.api.rest.prefix,
+  });
+  registerFileServing(app, deps.media.storage);
+  registerMediaAdminRoutes(app, deps, deps.media);
   await app.ready();
   return app;
 }

@@ -29,6 +29,8 @@ import { loadStoredSchema, readSchemaVersion } from '../core/schema/store.js';
 import type { SyncResult } from '../core/schema/sync.js';
 import { withCommitSignal } from '../workers/outbox/commit-signal.js';
 import { createWebhookRuntime, type WebhookRuntime } from '../workers/webhooks/index.js';
+import { MediaLibrary } from '../media/library.js';
+import { MediaOrphanCleanup } from '../workers/media-orphans.js';
 
 export interface QuorumNode {
   readonly config: QuorumConfig;
@@ -45,6 +47,9 @@ export interface QuorumNode {
   readonly metrics: NodeMetrics;
   /** The outbox dispatcher, webhook delivery worker and housekeeping of this node. */
   readonly webhooks: WebhookRuntime;
+  /** The media library and the leader's cleanup of orphaned files. */
+  readonly media: MediaLibrary;
+  readonly mediaOrphans: MediaOrphanCleanup;
   /** Applies a content-type builder change and makes it live on every node. */
   changeSchema(
     change: RuntimeChange,
@@ -159,6 +164,15 @@ export async function createNode(
       leader: cluster.leader,
       logger,
     });
+    const media = new MediaLibrary(core, config, logger);
+    const mediaOrphans = new MediaOrphanCleanup({
+      media,
+      leases: cluster.leases,
+      leader: cluster.leader,
+      graceMs: config.upload.orphanGraceMs,
+      intervalMs: config.upload.orphanSweepMs,
+      logger,
+    });
     announceContentChange = coalesce(() => void cluster.publish(TOPICS.content), CONTENT_ANNOUNCE_MS);
     // Changes made on this node are announced to the others.
     permissions.changes.add(() => void cluster.publish(TOPICS.permissions));
@@ -220,9 +234,11 @@ export async function createNode(
       changeSchema: (change, changeOptions) => changeSchema(change, changeOptions),
       metrics,
       webhooks: webhooks.store,
+      media,
     });
 
     webhooks.start();
+    mediaOrphans.start();
     return {
       config,
       app,
@@ -235,6 +251,8 @@ export async function createNode(
       cluster,
       database,
       webhooks,
+      media,
+      mediaOrphans,
       metrics,
       changeSchema,
       async listen() {
@@ -252,6 +270,8 @@ export async function createNode(
         await closeWithin(app, IN_FLIGHT_GRACE_MS);
         // In-flight deliveries get webhooks.stopTimeoutMs; the rest go back to the queue for other nodes.
         await webhooks.stop();
+        await mediaOrphans.stop();
+        media.close();
         await cluster.stop();
         await database.close();
       },

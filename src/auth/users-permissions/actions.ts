@@ -31,6 +31,14 @@ export const ROLE_ACTIONS = {
   getPermissions: `${UP}.permissions.getPermissions`,
 } as const;
 
+/** The media library's content-API actions, as Strapi's upload plugin names them. */
+export const UPLOAD_ACTIONS = {
+  upload: 'plugin::upload.content-api.upload',
+  find: 'plugin::upload.content-api.find',
+  findOne: 'plugin::upload.content-api.findOne',
+  destroy: 'plugin::upload.content-api.destroy',
+} as const;
+
 /** Strapi's defaults: the public may sign up and in; an authenticated user may read itself and change its password. */
 export const DEFAULT_PUBLIC_ACTIONS: readonly string[] = [
   AUTH_ACTIONS.callback,

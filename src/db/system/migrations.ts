@@ -362,6 +362,36 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
         .execute(trx);
     },
   },
+  {
+    // The database storage provider of the media library: an object's metadata, then its bytes in
+    // fixed-size chunks keyed by (key, seq), so a Range read fetches only the chunks it covers.
+    name: '0500-media-blobs',
+    async up(trx, d) {
+      const ts = d.columnType('datetime');
+      const bytes = d.kind === 'postgres' ? 'bytea' : 'blob';
+      await sql
+        .raw(
+          `create table quorum_media_objects (
+            "key" text primary key,
+            "size" bigint not null,
+            "chunk_size" integer not null,
+            "content_type" text not null,
+            "created_at" ${ts} not null
+          )`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `create table quorum_media_chunks (
+            "key" text not null,
+            "seq" integer not null,
+            "data" ${bytes} not null,
+            primary key ("key", "seq")
+          )`,
+        )
+        .execute(trx);
+    },
+  },
 ];
 
 /** Tables that hold documents (a document_id and a published_at column) and lack `column`. */

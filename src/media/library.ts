@@ -1,0 +1,239 @@
+import type { Logger } from 'pino';
+import type { QuorumConfig } from '../config/index.js';
+import { FULL_ACCESS } from '../core/access.js';
+import { inTransaction, type CoreContext } from '../core/context.js';
+import type { EventContext } from '../core/documents/events.js';
+import { findDocument, findDocuments } from '../core/documents/find.js';
+import type { Document } from '../core/documents/serialize.js';
+import { createDocument, deleteDocument, updateDocument } from '../core/documents/write.js';
+import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { isPlainObject } from '../core/query/raw.js';
+import type { ContentType } from '../core/schema/model.js';
+import type { Executor } from '../db/types.js';
+import { attachFiles, resolveTarget, type AttachTarget } from './attach.js';
+import { emitMediaEvent } from './events.js';
+import type { FileInfo } from './file-info.js';
+import { ImageProcessor } from './images.js';
+import { findOrphans, isAttached, type OrphanRow } from './orphans.js';
+import { FILE_UID } from './schema.js';
+import type { Spool, SpooledFile } from './spool.js';
+import { createStorage, type FileStorage } from './storage/index.js';
+import { removeObjects, storageKeys, storeUpload, type StoreDeps } from './store.js';
+
+export interface UploadOptions {
+  /** Per file, in order (Strapi's `fileInfo`). */
+  readonly fileInfo?: readonly FileInfo[];
+  readonly attach?: AttachTarget;
+  readonly event?: EventContext;
+}
+
+/**
+ * The media library's use cases, shared by the REST routes and in-process callers (no HTTP here).
+ * Bytes go to the storage first, then the file rows, their links and their outbox events are written
+ * in one transaction; if that fails the bytes are deleted again, so a failed upload leaves nothing. A
+ * deletion is the reverse: rows and event first, bytes after the commit.
+ */
+export class MediaLibrary {
+  readonly storage: FileStorage;
+  readonly #store: StoreDeps;
+
+  constructor(
+    private readonly core: CoreContext,
+    config: QuorumConfig,
+    logger: Logger,
+    storage?: FileStorage,
+  ) {
+    this.storage = storage ?? createStorage(config, core.database);
+    const images = new ImageProcessor({
+      concurrency: config.upload.imageConcurrency,
+      maxPixels: config.upload.maxImagePixels,
+      breakpoints: config.upload.breakpoints,
+    });
+    this.#store = { storage: this.storage, images, logger };
+  }
+
+  get #type(): ContentType {
+    return this.core.schema().contentTypes.get(FILE_UID)!;
+  }
+
+  /** POST /api/upload: stores every file, then creates their rows (and links) together. */
+  async upload(
+    spool: Spool,
+    files: readonly SpooledFile[],
+    options: UploadOptions = {},
+  ): Promise<Document[]> {
+    if (files.length === 0) throw new ValidationError('Files are empty');
+    const target = options.attach && resolveTarget(this.core, options.attach, files.length);
+    const stored: Awaited<ReturnType<typeof storeUpload>>[] = [];
+    try {
+      for (const [index, file] of files.entries())
+        stored.push(await storeUpload(this.#store, spool, file, options.fileInfo?.[index] ?? {}));
+      return await this.core.database.transaction(async (trx) => {
+        const documents: Document[] = [];
+        for (const [index, { name, bytes }] of stored.entries()) {
+          const info = options.fileInfo?.[index] ?? {};
+          const document = await createDocument(inTransaction(this.core, trx), this.#type, {
+            data: {
+              ...bytes,
+              name,
+              alternativeText: info.alternativeText ?? null,
+              caption: info.caption ?? null,
+              folderPath: '/',
+            },
+            params: {},
+          });
+          await emitMediaEvent(trx, 'media.create', document, options.event);
+          documents.push(document);
+        }
+        if (target && options.attach)
+          await attachFiles(
+            trx,
+            target,
+            options.attach.refId,
+            documents.map((document) => String(document.documentId)),
+          );
+        return documents;
+      });
+    } catch (err) {
+      await removeObjects(
+        this.#store,
+        stored.flatMap((file) => file.keys),
+      );
+      throw err;
+    }
+  }
+
+  /** POST /api/upload?id=N without a file: changes name, alternativeText, caption. */
+  async updateInfo(id: number, info: FileInfo, event?: EventContext): Promise<Document> {
+    return this.core.database.transaction(async (trx) => {
+      const current = await this.#row(trx, id);
+      const data: Record<string, unknown> = {};
+      if (info.name !== undefined) data.name = info.name;
+      if (info.alternativeText !== undefined) data.alternativeText = info.alternativeText;
+      if (info.caption !== undefined) data.caption = info.caption;
+      const document = await updateDocument(inTransaction(this.core, trx), this.#type, current.documentId, {
+        data,
+        params: {},
+      });
+      if (!document) throw fileNotFound();
+      await emitMediaEvent(trx, 'media.update', document, event);
+      return document;
+    });
+  }
+
+  /** POST /api/upload?id=N with a file: the same file (id, links) with new bytes under a new hash. */
+  async replace(
+    spool: Spool,
+    id: number,
+    file: SpooledFile,
+    info: FileInfo,
+    event?: EventContext,
+  ): Promise<Document> {
+    await this.#row(this.core.database.db, id);
+    const stored = await storeUpload(this.#store, spool, file, info);
+    let old: string[] = [];
+    try {
+      const document = await this.core.database.transaction(async (trx) => {
+        const current = await this.#row(trx, id);
+        old = storageKeys(current.stored);
+        const data: Record<string, unknown> = { ...stored.bytes, name: stored.name };
+        if (info.alternativeText !== undefined) data.alternativeText = info.alternativeText;
+        if (info.caption !== undefined) data.caption = info.caption;
+        const updated = await updateDocument(inTransaction(this.core, trx), this.#type, current.documentId, {
+          data,
+          params: {},
+        });
+        if (!updated) throw fileNotFound();
+        await emitMediaEvent(trx, 'media.update', updated, event);
+        return updated;
+      });
+      await removeObjects(this.#store, old);
+      return document;
+    } catch (err) {
+      await removeObjects(this.#store, stored.keys);
+      throw err;
+    }
+  }
+
+  /**
+   * DELETE /api/upload/files/:id: the row, the links to it and the event in one transaction (run
+   * after `fence`, which a leader-only caller uses to prove it still leads), then the bytes.
+   */
+  async remove(
+    id: number,
+    options: { event?: EventContext; fence?: (trx: Executor) => Promise<void>; onlyOrphan?: boolean } = {},
+  ): Promise<Document> {
+    const removed = await this.core.database.transaction(async (trx) => {
+      await options.fence?.(trx);
+      const current = await this.#row(trx, id);
+      // The orphan cleanup listed it before this transaction: it may have been attached since.
+      if (options.onlyOrphan && (await isAttached(trx, this.core.schema(), current.documentId)))
+        throw new ConflictError('The file is in use');
+      const scoped = inTransaction(this.core, trx);
+      const document = await findDocument(scoped, this.#type, current.documentId, { params: {} });
+      if (!document) throw fileNotFound();
+      await deleteDocument(scoped, this.#type, current.documentId, { params: {} });
+      await emitMediaEvent(trx, 'media.delete', document, options.event);
+      return { document, keys: storageKeys(current.stored) };
+    });
+    await removeObjects(this.#store, removed.keys);
+    return removed.document;
+  }
+
+  /** GET /api/upload/files: the content-API query language over files (filters, sort, fields, pagination). */
+  async find(params: unknown): Promise<Document[]> {
+    const query = isPlainObject(params) ? params : {};
+    // Strapi lists every file when no pagination is given; here that is the largest page allowed.
+    const paged =
+      query.pagination === undefined
+        ? { ...query, pagination: { pageSize: this.core.limits.maxLimit } }
+        : query;
+    const { data } = await findDocuments(this.core, this.#type, { params: paged, access: FULL_ACCESS });
+    return data;
+  }
+
+  /** GET /api/upload/files/:id (numeric id, as in Strapi); null when there is none. */
+  async findOne(id: number, params: unknown): Promise<Document | null> {
+    const row = await this.#rowOrNull(this.core.database.db, id);
+    if (!row) return null;
+    return findDocument(this.core, this.#type, row.documentId, { params, access: FULL_ACCESS });
+  }
+
+  /** Files never attached to an entry, older than `graceMs`. */
+  orphans(graceMs: number, limit = 1000): Promise<OrphanRow[]> {
+    return findOrphans(this.core.database, this.core.schema(), graceMs, limit);
+  }
+
+  close(): void {
+    this.storage.close?.();
+  }
+
+  async #rowOrNull(trx: Executor, id: number) {
+    if (!Number.isSafeInteger(id) || id < 1) return null;
+    const row = await trx
+      .selectFrom(this.#type.tableName)
+      .select(['document_id', 'hash', 'ext', 'formats'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      documentId: row.document_id as string,
+      stored: {
+        hash: row.hash as string,
+        ext: (row.ext as string | null) ?? '',
+        formats: this.core.database.dialect.fromDb('json', row.formats),
+      },
+    };
+  }
+
+  async #row(trx: Executor, id: number) {
+    const row = await this.#rowOrNull(trx, id);
+    if (!row) throw fileNotFound();
+    return row;
+  }
+}
+
+/** Strapi's answer for a file id that does not exist. */
+export function fileNotFound(): NotFoundError {
+  return new NotFoundError('file.notFound');
+}
