@@ -7,6 +7,7 @@ import type { Users } from '../auth/users-permissions/users.js';
 import { registerUsersPermissions } from './users-permissions/index.js';
 import type { AdminServices } from '../admin/index.js';
 import { registerAdminApi } from './admin/index.js';
+import { registerAdminUi } from './admin-ui.js';
 import type { ClusterView } from '../cluster/status.js';
 import type { SchemaChanger } from './admin/context.js';
 import type { PermissionStore } from '../auth/permissions.js';
@@ -136,6 +137,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   registerFileServing(app, deps.media.storage);
   registerMediaAdminRoutes(app, deps, deps.media);
+  await registerAdminUi(app);
   await app.ready();
   return app;
 }

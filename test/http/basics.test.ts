@@ -129,7 +129,9 @@ describeEachDatabase('HTTP basics', (kind) => {
       { method: 'GET', url: '/api/article' },
       { method: 'GET', url: '/API/articles' },
       { method: 'GET', url: '/api/Articles' },
-      { method: 'GET', url: '/admin' },
+      // /admin itself is the admin UI (test/admin-ui); the admin API's unknown paths stay JSON 404s.
+      { method: 'GET', url: '/admin/api' },
+      { method: 'GET', url: '/admin/api/nothing' },
       { method: 'POST', url: '/api/nothing' },
       { method: 'PUT', url: '/api/nothing/abc' },
       { method: 'DELETE', url: '/api/nothing/abc' },

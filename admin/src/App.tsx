@@ -1,0 +1,28 @@
+import { Center, Loader } from '@mantine/core';
+import { Navigate, Route, Routes } from 'react-router';
+import { useAuth } from './auth/AuthProvider';
+import { AppLayout } from './components/AppLayout';
+import { LoginPage } from './pages/LoginPage';
+import { SetupPage } from './pages/SetupPage';
+import { HomePage } from './pages/HomePage';
+
+/** The screens: setup or login until there is a session, then the app inside its layout. */
+export function App() {
+  const { state } = useAuth();
+  if (state.status === 'loading')
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  if (state.status === 'needs-setup') return <SetupPage />;
+  if (state.status === 'anonymous') return <LoginPage />;
+  return (
+    <Routes>
+      <Route element={<AppLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN_UI_DIST } from '../../src/http/admin-ui.js';
+import { REPO_ROOT } from '../helpers/processes.js';
+
+/** Debian's Chromium (`.ci/run` installs the `chromium` package); Playwright's own download is not used. */
+export const CHROMIUM = process.env.QUORUM_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Generous: a cold Chromium and a first page load take seconds on a busy 2-core machine. */
+export const UI_TIMEOUT = 20_000;
+
+/** The admin bundle the node serves; built here when a lone `vitest run test/admin-ui` finds none. */
+export function ensureAdminBuilt(): void {
+  if (existsSync(path.join(ADMIN_UI_DIST, 'index.html'))) return;
+  execFileSync('npm', ['run', 'build', '--workspace', 'admin'], { cwd: REPO_ROOT, stdio: 'inherit' });
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does).`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Containers run as root without user namespaces; /dev/shm is often tiny there.
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });
+}
+
+/** A page whose waits are long enough for a slow machine, and whose console errors fail loudly in logs. */
+export async function newPage(browser: Browser, baseURL: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(UI_TIMEOUT);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[admin ui]', error));
+  return page;
+}
