@@ -85,7 +85,12 @@ export class ImageProcessor {
             .rotate()
             .resize({ width: target.width, height: target.height, fit: 'inside', withoutEnlargement: true }),
           mime,
-        ).toFile(path),
+        )
+          .toFile(path)
+          .catch(() => {
+            // The header decoded (measure passed) but the pixels do not: truncated, or not an image at all.
+            throw new ValidationError('The file is not a valid image');
+          }),
       );
       result.set(target.name, {
         name: target.name,

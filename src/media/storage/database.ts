@@ -95,6 +95,7 @@ export class DatabaseStorage implements FileStorage {
   }
 
   url(key: string): string {
+    assertStorageKey(key);
     return `${UPLOADS_PATH}/${key}`;
   }
 

@@ -51,6 +51,7 @@ export class LocalStorage implements FileStorage {
   }
 
   url(key: string): string {
+    assertStorageKey(key);
     return `${UPLOADS_PATH}/${key}`;
   }
 
