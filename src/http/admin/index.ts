@@ -8,6 +8,7 @@ import { registerAdminRoleRoutes } from './role-routes.js';
 import { registerAdminUserRoutes } from './user-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
 import { registerContentTypeRoutes } from './content-type-routes.js';
+import { registerContentManagerRoutes } from './content-manager-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
@@ -26,6 +27,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps, restP
   registerContentApiRoleRoutes(app, deps, restPrefix);
   registerClusterRoutes(app, deps);
   registerContentTypeRoutes(app, deps);
+  registerContentManagerRoutes(app, deps);
   registerScheduleRoutes(app, deps);
   registerWebhookRoutes(app, deps, deps.webhooks);
 }
