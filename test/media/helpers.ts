@@ -89,13 +89,19 @@ export async function storedCounts(
   };
 }
 
+export interface FetchedFile {
+  status: number;
+  headers: Record<string, unknown>;
+  bytes: Buffer;
+  json: TestResponse['json'];
+}
+
 /** An anonymous GET with the raw bytes of the answer (file serving). */
 export async function fetchFile(
   node: TestNode,
   url: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Record<string, unknown>; bytes: Buffer; json: () => any }> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- error bodies are checked field by field
+): Promise<FetchedFile> {
   const res = await node.node.app.inject({ method: 'GET', url, headers });
   return { status: res.statusCode, headers: res.headers, bytes: res.rawPayload, json: () => res.json() };
 }

@@ -67,7 +67,7 @@ function describeProvider(kind: 'sqlite' | 'postgres', provider: string) {
         { range: 'lines=1-2' },
         { range: 'bytes=5-1' },
         { range: 'bytes=0-9', 'if-range': '"other"' },
-      ]) {
+      ] as Record<string, string>[]) {
         const res = await fetchFile(node, file.url, headers);
         expect(res.status).toBe(200);
         expect(res.bytes.length).toBe(bytes.length);

@@ -5,7 +5,7 @@ import { ConfigError } from '../../config/index.js';
 import { ApplicationError } from '../../core/errors.js';
 import { parseFilters } from '../../core/query/filters.js';
 import type { Schema } from '../../core/schema/registry.js';
-import { CONTENT_ACTIONS, UP } from './actions.js';
+import { CONTENT_ACTIONS, UP, UPLOAD_ACTIONS } from './actions.js';
 
 export const PERMISSIONS_FILE = path.join('config', 'permissions.json');
 
@@ -35,7 +35,7 @@ export interface DeclaredRole {
 
 /**
  * Reads `config/permissions.json`: roles keyed by type, each with the full list of its grants. Every
- * action must exist (a content action of a known type, or a Users & Permissions action), and every
+ * action must exist (a content action of a known type, a Users & Permissions or an upload action), and every
  * condition must be a valid filter for its type — mistakes stop the start with a message naming them.
  */
 export function readPermissionsFile(appDir: string, schema: Schema): DeclaredRole[] | undefined {
@@ -72,7 +72,7 @@ function checkGrant(
   where: string,
 ): void {
   const { action } = grant;
-  if (action.startsWith(`${UP}.`)) {
+  if (action.startsWith(`${UP}.`) || (Object.values(UPLOAD_ACTIONS) as string[]).includes(action)) {
     if (grant.conditions) throw new ConfigError(`${where}: conditions apply to content actions only`);
     return;
   }
@@ -82,7 +82,7 @@ function checkGrant(
   const type = schema.contentTypes.get(uid);
   if (!type || !(CONTENT_ACTIONS as readonly string[]).includes(verb)) {
     throw new ConfigError(
-      `${where}: unknown action "${action}" (expected <content-type uid>.<${CONTENT_ACTIONS.join('|')}> or a ${UP} action)`,
+      `${where}: unknown action "${action}" (expected <content-type uid>.<${CONTENT_ACTIONS.join('|')}>, a ${UP} action or a plugin::upload.content-api action)`,
     );
   }
   if (grant.conditions) {

@@ -27,7 +27,7 @@ export class DatabaseStorage implements FileStorage {
     private readonly chunkSize: number,
   ) {}
 
-  async put(key: string, body: Readable, meta: { contentType: string }): Promise<void> {
+  async put(key: string, body: Readable, meta: { contentType: string; size: number }): Promise<void> {
     assertStorageKey(key);
     const { db } = this.database;
     let seq = 0;
@@ -37,6 +37,7 @@ export class DatabaseStorage implements FileStorage {
         await db.insertInto(CHUNKS).values({ key, seq: seq++, data: chunk }).execute();
         size += chunk.length;
       }
+      if (size !== meta.size) throw new Error(`stored ${size} bytes of ${key}, expected ${meta.size}`);
       await db
         .insertInto(OBJECTS)
         .values({
