@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Lease, Leases } from './leases.js';
+import { withTimeout } from '../lib/with-timeout.js';
 
 export interface LeaderOptions {
   readonly name: string;
@@ -126,14 +127,4 @@ export class LeaderElector {
         );
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

@@ -31,6 +31,7 @@ import { withCommitSignal } from '../workers/outbox/commit-signal.js';
 import { createWebhookRuntime, type WebhookRuntime } from '../workers/webhooks/index.js';
 import { MediaLibrary } from '../media/library.js';
 import { MediaOrphanCleanup } from '../workers/media-orphans.js';
+import { withTimeout } from '../lib/with-timeout.js';
 
 export interface QuorumNode {
   readonly config: QuorumConfig;
@@ -280,16 +281,6 @@ export async function createNode(
     await database.close();
     throw err;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /** Runs `fn` at most once per `ms`, at the end of the window (trailing), whatever the number of calls. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, QueryEvent } from '../db/types.js';
 import type { DbOperation, NodeMetrics } from './metrics.js';
+import { withTimeout } from '../lib/with-timeout.js';
 
 /** Feeds every executed statement into the query-duration histogram; pool gauges and outbox backlog. */
 export function observeDatabase(metrics: NodeMetrics, database: Database): () => void {
@@ -63,14 +64,4 @@ export function outboxBacklogReader(
     return { events: Number(rows[0].events) };
   };
   return () => withTimeout(read(), BACKLOG_TIMEOUT_MS).catch(() => undefined);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

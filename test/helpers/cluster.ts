@@ -351,6 +351,8 @@ async function requestJson(
     method,
     headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    // Generous: a loaded 2-core machine running three nodes can be slow, and slow is not failed.
+    timeoutMs: 15_000,
   });
   const text = await response.text();
   let parsed: unknown = text;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAvailable } from '../helpers/databases.js';
 import { killAllProcesses, sleep, waitFor, type QuorumProcess } from '../helpers/processes.js';
-import { ProcessCluster } from './process-cluster.js';
+import { TestCluster } from '../helpers/cluster.js';
 import { Receiver } from './receiver.js';
 
 // THE chaos test of the outbox (issue 6): three real nodes on one fresh PostgreSQL database; a receiver
@@ -22,7 +22,7 @@ interface Write {
 }
 
 describe.skipIf(!postgresAvailable())('outbox chaos [postgres]', () => {
-  let cluster: ProcessCluster;
+  let cluster: TestCluster;
   let receiver: Receiver;
 
   beforeAll(async () => {
@@ -30,23 +30,25 @@ describe.skipIf(!postgresAvailable())('outbox chaos [postgres]', () => {
       const roll = Math.random();
       return roll < 0.15 ? 500 : roll < 0.3 ? 'drop' : 200;
     });
-    cluster = await ProcessCluster.start(3, {
-      cluster: { leaseTtlMs: 1500, heartbeatMs: 300, nodeTtlMs: 1500, resyncMs: 1000 },
-      log: { requests: false },
-      rateLimit: { auth: { max: 100000 } },
-      webhooks: {
-        pollMs: 200,
-        timeoutMs: 2_000,
-        claimTtlMs: 5_000,
-        backoff: { baseMs: 100, maxMs: 1_000 },
-        maxAgeMs: 600_000,
-        circuitBreaker: {
-          volumeThreshold: 10,
-          errorThresholdPercentage: 70,
-          resetTimeoutMs: 1_000,
-          rollingWindowMs: 5_000,
+    // The harness's fast cluster settings (lease 1.5 s), with webhook timings scaled to the test.
+    cluster = await TestCluster.start({
+      env: { LOG_LEVEL: 'warn' },
+      config: {
+        rateLimit: { auth: { max: 100000 } },
+        webhooks: {
+          pollMs: 200,
+          timeoutMs: 2_000,
+          claimTtlMs: 5_000,
+          backoff: { baseMs: 100, maxMs: 1_000 },
+          maxAgeMs: 600_000,
+          circuitBreaker: {
+            volumeThreshold: 10,
+            errorThresholdPercentage: 70,
+            resetTimeoutMs: 1_000,
+            rollingWindowMs: 5_000,
+          },
+          stopTimeoutMs: 500,
         },
-        stopTimeoutMs: 500,
       },
     });
   }, 120_000);
