@@ -5,6 +5,8 @@ import { AppLayout } from './components/AppLayout';
 import { LoginPage } from './pages/LoginPage';
 import { SetupPage } from './pages/SetupPage';
 import { HomePage } from './pages/HomePage';
+import { EditPage } from './pages/content/EditPage';
+import { ListPage } from './pages/content/ListPage';
 
 /** The screens: setup or login until there is a session, then the app inside its layout. */
 export function App() {
@@ -21,6 +23,9 @@ export function App() {
     <Routes>
       <Route element={<AppLayout />}>
         <Route index element={<HomePage />} />
+        <Route path="content/:uid" element={<ListPage />} />
+        <Route path="content/:uid/:documentId" element={<EditPage />} />
+        <Route path="single/:uid" element={<EditPage single />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -1,9 +1,13 @@
-import { NavLink, ScrollArea } from '@mantine/core';
+import { NavLink, ScrollArea, Skeleton, Stack, Text } from '@mantine/core';
 import { NavLink as RouterLink, useLocation } from 'react-router';
+import { displayName, useContentTypes, type ModelInfo } from '../api/content-types';
+import { useCan } from '../auth/permissions';
 
-/** The sidebar. Only screens that exist are listed. */
+/** The sidebar: the content types the admin may read, then the screens their permissions open. */
 export function Navigation() {
   const { pathname } = useLocation();
+  const can = useCan();
+  const types = useContentTypes();
   const link = (to: string, label: string) => (
     <NavLink
       key={to}
@@ -13,5 +17,35 @@ export function Navigation() {
       active={pathname === to || pathname.startsWith(`${to}/`)}
     />
   );
-  return <ScrollArea>{link('/', 'Home')}</ScrollArea>;
+  const readable = (types.data ?? []).filter((t) => can('plugin::content-manager.explorer.read', t.uid));
+  const byName = (a: ModelInfo, b: ModelInfo) => displayName(a).localeCompare(displayName(b));
+  const section = (label: string) => (
+    <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+      {label}
+    </Text>
+  );
+
+  return (
+    <ScrollArea>
+      <Stack gap={0}>
+        {link('/', 'Home')}
+        {section('Collection types')}
+        {types.isLoading && <Skeleton h={28} m="xs" />}
+        {readable
+          .filter((t) => t.kind === 'collectionType')
+          .sort(byName)
+          .map((t) => link(`/content/${t.uid}`, displayName(t)))}
+        {section('Single types')}
+        {readable
+          .filter((t) => t.kind === 'singleType')
+          .sort(byName)
+          .map((t) => link(`/single/${t.uid}`, displayName(t)))}
+        {types.error != null && (
+          <Text size="sm" c="red" px="sm">
+            Content types could not be loaded
+          </Text>
+        )}
+      </Stack>
+    </ScrollArea>
+  );
 }
