@@ -7,6 +7,7 @@ import { SetupPage } from './pages/SetupPage';
 import { HomePage } from './pages/HomePage';
 import { EditPage } from './pages/content/EditPage';
 import { ListPage } from './pages/content/ListPage';
+import { ClusterPage } from './pages/cluster/ClusterPage';
 
 /** The screens: setup or login until there is a session, then the app inside its layout. */
 export function App() {
@@ -26,6 +27,7 @@ export function App() {
         <Route path="content/:uid" element={<ListPage />} />
         <Route path="content/:uid/:documentId" element={<EditPage />} />
         <Route path="single/:uid" element={<EditPage single />} />
+        <Route path="cluster" element={<ClusterPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -1,3 +1,4 @@
+import type { DatabaseKind } from '../helpers/databases.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
 
 export interface UiNode extends TestNode {
@@ -6,12 +7,16 @@ export interface UiNode extends TestNode {
 }
 
 /**
- * A node on SQLite that listens on a free port, for a browser to talk to (a fixture app: `kitchen` has
+ * A node (on SQLite by default) that listens on a free port, for a browser to talk to (a fixture app: `kitchen` has
  * every scalar type, `relations` relations, components and dynamic zones); login throttling is relaxed.
  */
-export async function startUiNode(config: Record<string, unknown> = {}, app = 'kitchen'): Promise<UiNode> {
+export async function startUiNode(
+  config: Record<string, unknown> = {},
+  app = 'kitchen',
+  kind: DatabaseKind = 'sqlite',
+): Promise<UiNode> {
   const node = await startTestNode({
-    kind: 'sqlite',
+    kind,
     app,
     env: { PORT: '0', HOST: '127.0.0.1' },
     config: { rateLimit: { auth: { max: 100000 } }, bruteForce: { maxFailures: 100000 }, ...config },

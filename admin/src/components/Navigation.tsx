@@ -40,6 +40,12 @@ export function Navigation() {
           .filter((t) => t.kind === 'singleType')
           .sort(byName)
           .map((t) => link(`/single/${t.uid}`, displayName(t)))}
+        {can('admin::cluster.read') && (
+          <>
+            {section('Operations')}
+            {link('/cluster', 'Cluster')}
+          </>
+        )}
         {types.error != null && (
           <Text size="sm" c="red" px="sm">
             Content types could not be loaded

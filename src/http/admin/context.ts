@@ -11,6 +11,7 @@ import { isPlainObject } from '../../core/query/raw.js';
 import type { RuntimeChange } from '../../core/schema/runtime.js';
 import type { SyncResult } from '../../core/schema/sync.js';
 import type { ClusterView } from '../../cluster/status.js';
+import type { NodeMetrics } from '../../observability/metrics.js';
 import type { WebhookStore } from '../../workers/webhooks/index.js';
 
 export const ADMIN_PREFIX = '/admin/api';
@@ -26,6 +27,8 @@ export interface AdminApiDeps {
   readonly cluster: ClusterView;
   readonly changeSchema: SchemaChanger;
   readonly webhooks: WebhookStore;
+  /** This node's metrics, for the dashboard's JSON summary (absent in apps built without them). */
+  readonly metrics?: NodeMetrics;
 }
 
 /** Applies a content-type builder change and makes it live on every node (see node.ts). */
