@@ -102,6 +102,37 @@ describeEachDatabase('hostile uploads', (kind) => {
     ).toBe(404);
   });
 
+  it('a failure after the bytes were stored (an entry that does not exist) leaves nothing', async () => {
+    const error = await refused([{ filename: 'late.png', data: await png(400, 300) }], 400, {
+      ref: 'api::article.article',
+      refId: '999999',
+      field: 'cover',
+    });
+    expect(error.message).toMatch(/no api::article.article entry/);
+  });
+
+  it('a hostile replacement is refused and the original stays', async () => {
+    const [file] = (await upload(node, [{ filename: 'keep.png', data: await png(300, 300) }])).json();
+    const before = await storedCounts(node);
+    const files = readdirSync(folder).sort();
+    const res = await upload(
+      node,
+      [{ filename: 'evil.png', type: 'image/png', data: HTML }],
+      {},
+      {
+        url: `/api/upload?id=${file.id}`,
+      },
+    );
+    expect(res.status).toBe(400);
+    expect(await storedCounts(node)).toEqual(before);
+    expect(readdirSync(folder).sort()).toEqual(files);
+    expect((await node.request({ url: `/api/upload/files/${file.id}` })).json()).toMatchObject({
+      hash: file.hash,
+    });
+    await node.request({ method: 'DELETE', url: `/api/upload/files/${file.id}` });
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
   it('path-like and odd names never reach the storage key', async () => {
     for (const filename of [
       '../../etc/passwd.png',

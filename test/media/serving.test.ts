@@ -109,6 +109,14 @@ function describeProvider(kind: 'sqlite' | 'postgres', provider: string) {
       }
     });
 
+    it('answers HEAD with the headers of a GET and no body', async () => {
+      const res = await node.node.app.inject({ method: 'HEAD', url: file.url });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-length']).toBe(String(bytes.length));
+      expect(res.headers.etag).toMatch(/^".+"$/);
+      expect(res.rawPayload.length).toBe(0);
+    });
+
     it('404 for names that were never stored', async () => {
       const res = await fetchFile(node, `/uploads/${file.hash}x${file.ext}`);
       expect(res.status).toBe(404);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import { NotFoundError } from '../../core/errors.js';
 import { extensionOf, mimeOfExtension, OCTET_STREAM, safeInline } from '../../media/mime.js';
 import { isStorageKey, UPLOADS_PATH, type ByteRange, type FileStorage } from '../../media/storage/index.js';
@@ -40,7 +41,10 @@ export function registerFileServing(app: FastifyInstance, storage: FileStorage):
     const length = range ? range.end - range.start + 1 : info.size;
     reply.header('content-length', length);
     if (range) reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
-    if (request.method === 'HEAD' || length === 0) return reply.send('');
+    if (length === 0) return reply.send('');
+    // Fastify answers HEAD through this handler; an empty stream keeps the content-length set above
+    // (a string payload would replace it with its own length) and reads nothing from the storage.
+    if (request.method === 'HEAD') return reply.send(Readable.from([]));
     return reply.send(await storage.get(key, range));
   });
 }
