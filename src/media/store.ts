@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { ValidationError } from '../core/errors.js';
+import { ServiceUnavailableError, ValidationError } from '../core/errors.js';
 import type { FileInfo } from './file-info.js';
 import type { ImageProcessor, ImageSize } from './images.js';
 import { cleanFileName, fileHash } from './names.js';
@@ -80,7 +80,13 @@ export async function storeUpload(
   const keys: string[] = [];
   const put = async (key: string, path: string, bytes: number) => {
     keys.push(key);
-    await deps.storage.put(key, createReadStream(path), { contentType: type.mime, size: bytes });
+    try {
+      await deps.storage.put(key, createReadStream(path), { contentType: type.mime, size: bytes });
+    } catch (err) {
+      // The client did nothing wrong: the storage (a bucket, a disk, the database) failed.
+      deps.logger.error({ err, key, provider: deps.storage.provider }, 'could not store a file');
+      throw new ServiceUnavailableError('The file storage is unavailable, try again later');
+    }
   };
   try {
     let formats: Record<string, FormatData> | null = null;

@@ -41,6 +41,27 @@ describeEachDatabase('S3 provider (s3rver)', (kind) => {
     });
   });
 
+  describe('unreachable bucket', () => {
+    let node: TestNode;
+    beforeAll(async () => {
+      const closed = await startS3();
+      await closed.close();
+      node = await startTestNode({
+        kind,
+        app: 'media',
+        config: { upload: s3Config(closed.endpoint, 'public') },
+      });
+    });
+    afterAll(() => node?.close());
+
+    it('answers 503 and writes no file row', async () => {
+      const res = await upload(node, [{ filename: 'down.txt', data: 'nowhere to go' }]);
+      expect(res.status).toBe(503);
+      expect(res.json().error).toMatchObject({ status: 503, name: 'ServiceUnavailableError' });
+      expect((await node.request({ url: '/api/upload/files' })).json()).toEqual([]);
+    });
+  });
+
   describe('signed access', () => {
     let node: TestNode;
     beforeAll(async () => {
