@@ -8,6 +8,10 @@ import { HomePage } from './pages/HomePage';
 import { EditPage } from './pages/content/EditPage';
 import { ListPage } from './pages/content/ListPage';
 import { ClusterPage } from './pages/cluster/ClusterPage';
+import { AdminUsersPage } from './pages/settings/AdminUsersPage';
+import { ApiTokensPage } from './pages/settings/ApiTokensPage';
+import { EndUserRolesPage } from './pages/settings/EndUserRolesPage';
+import { WebhooksPage } from './pages/settings/WebhooksPage';
 
 /** The screens: setup or login until there is a session, then the app inside its layout. */
 export function App() {
@@ -28,6 +32,10 @@ export function App() {
         <Route path="content/:uid/:documentId" element={<EditPage />} />
         <Route path="single/:uid" element={<EditPage single />} />
         <Route path="cluster" element={<ClusterPage />} />
+        <Route path="settings/api-tokens" element={<ApiTokensPage />} />
+        <Route path="settings/roles" element={<EndUserRolesPage />} />
+        <Route path="settings/webhooks" element={<WebhooksPage />} />
+        <Route path="settings/admin-users" element={<AdminUsersPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -25,6 +25,15 @@ export function Navigation() {
     </Text>
   );
 
+  const settings = (
+    [
+      ['/settings/api-tokens', 'API tokens', 'admin::api-tokens.read'],
+      ['/settings/roles', 'Roles & permissions', 'plugin::users-permissions.roles.read'],
+      ['/settings/webhooks', 'Webhooks', 'admin::webhooks.read'],
+      ['/settings/admin-users', 'Administrators', 'admin::users.read'],
+    ] as const
+  ).filter(([, , action]) => can(action));
+
   return (
     <ScrollArea>
       <Stack gap={0}>
@@ -46,6 +55,8 @@ export function Navigation() {
             {link('/cluster', 'Cluster')}
           </>
         )}
+        {settings.length > 0 && section('Settings')}
+        {settings.map(([to, label]) => link(to, label))}
         {types.error != null && (
           <Text size="sm" c="red" px="sm">
             Content types could not be loaded

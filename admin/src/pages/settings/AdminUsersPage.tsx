@@ -1,0 +1,164 @@
+import {
+  Badge,
+  Button,
+  Group,
+  Modal,
+  MultiSelect,
+  Paper,
+  PasswordInput,
+  Skeleton,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { showApiError } from '../../api/form-errors';
+import { settingsApi } from '../../api/settings';
+import { useAuth } from '../../auth/AuthProvider';
+import { useCan } from '../../auth/permissions';
+
+/** Administrators: who may use this admin, with which roles; create, block, delete. */
+export function AdminUsersPage() {
+  const can = useCan();
+  const { state } = useAuth();
+  const me = state.status === 'authenticated' ? state.user.id : null;
+  const queryClient = useQueryClient();
+  const users = useQuery({ queryKey: ['admin-users'], queryFn: settingsApi.adminUsers });
+  const [creating, setCreating] = useState(false);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['admin-users'] });
+  const block = useMutation({
+    mutationFn: ({ id, blocked }: { id: number; blocked: boolean }) =>
+      settingsApi.updateAdminUser(id, { blocked }),
+    onError: (e) => showApiError(e),
+    onSettled: refresh,
+  });
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>Administrators</Title>
+        {can('admin::users.create') && (
+          <Button onClick={() => setCreating(true)}>Invite an administrator</Button>
+        )}
+      </Group>
+      <Paper withBorder>
+        {users.isLoading ? (
+          <Skeleton h={120} />
+        ) : (
+          <Table.ScrollContainer minWidth={600}>
+            <Table>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Roles</Table.Th>
+                  <Table.Th>Active</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {users.data?.results.map((u) => (
+                  <Table.Tr key={u.id}>
+                    <Table.Td>{[u.firstname, u.lastname].filter(Boolean).join(' ') || '—'}</Table.Td>
+                    <Table.Td>{u.email}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {u.roles.map((r) => (
+                          <Badge key={r.id} variant="light">
+                            {r.name}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Switch
+                        aria-label={`${u.email} may log in`}
+                        checked={!u.blocked}
+                        disabled={!can('admin::users.update') || u.id === me}
+                        onChange={(e) => block.mutate({ id: u.id, blocked: !e.currentTarget.checked })}
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Paper>
+      {creating && (
+        <CreateAdminModal
+          onClose={() => setCreating(false)}
+          onCreated={() => {
+            setCreating(false);
+            void refresh();
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+function CreateAdminModal({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
+  const roles = useQuery({ queryKey: ['admin-roles'], queryFn: settingsApi.adminRoles });
+  const [busy, setBusy] = useState(false);
+  const form = useForm({
+    initialValues: { firstname: '', lastname: '', email: '', password: '', roles: [] as string[] },
+  });
+  const submit = form.onSubmit(async (v) => {
+    setBusy(true);
+    try {
+      await settingsApi.createAdminUser({
+        email: v.email,
+        password: v.password,
+        ...(v.firstname ? { firstname: v.firstname } : {}),
+        ...(v.lastname ? { lastname: v.lastname } : {}),
+        roles: v.roles.map(Number),
+      });
+      onCreated();
+    } catch (e) {
+      showApiError(e, form.setErrors);
+    } finally {
+      setBusy(false);
+    }
+  });
+  return (
+    <Modal opened onClose={onClose} title="Invite an administrator">
+      <form onSubmit={submit}>
+        <Stack>
+          <Group grow>
+            <TextInput label="First name" {...form.getInputProps('firstname')} />
+            <TextInput label="Last name" {...form.getInputProps('lastname')} />
+          </Group>
+          <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
+          <PasswordInput
+            label="Initial password"
+            required
+            autoComplete="new-password"
+            {...form.getInputProps('password')}
+          />
+          <MultiSelect
+            label="Roles"
+            required
+            data={(roles.data ?? []).map((r) => ({ value: String(r.id), label: r.name }))}
+            {...form.getInputProps('roles')}
+          />
+          <Text size="xs" c="dimmed">
+            Share the password with them privately; they can change it after logging in.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              Create
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
