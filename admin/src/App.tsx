@@ -8,6 +8,7 @@ import { HomePage } from './pages/HomePage';
 import { EditPage } from './pages/content/EditPage';
 import { ListPage } from './pages/content/ListPage';
 import { ClusterPage } from './pages/cluster/ClusterPage';
+import { BuilderPage } from './pages/builder/BuilderPage';
 import { AdminUsersPage } from './pages/settings/AdminUsersPage';
 import { ApiTokensPage } from './pages/settings/ApiTokensPage';
 import { EndUserRolesPage } from './pages/settings/EndUserRolesPage';
@@ -32,6 +33,8 @@ export function App() {
         <Route path="content/:uid/:documentId" element={<EditPage />} />
         <Route path="single/:uid" element={<EditPage single />} />
         <Route path="cluster" element={<ClusterPage />} />
+        <Route path="builder" element={<BuilderPage />} />
+        <Route path="builder/:uid" element={<BuilderPage />} />
         <Route path="settings/api-tokens" element={<ApiTokensPage />} />
         <Route path="settings/roles" element={<EndUserRolesPage />} />
         <Route path="settings/webhooks" element={<WebhooksPage />} />

@@ -49,12 +49,10 @@ export function Navigation() {
           .filter((t) => t.kind === 'singleType')
           .sort(byName)
           .map((t) => link(`/single/${t.uid}`, displayName(t)))}
-        {can('admin::cluster.read') && (
-          <>
-            {section('Operations')}
-            {link('/cluster', 'Cluster')}
-          </>
-        )}
+        {(can('plugin::content-type-builder.read') || can('admin::cluster.read')) &&
+          section('Build & operate')}
+        {can('plugin::content-type-builder.read') && link('/builder', 'Content-type builder')}
+        {can('admin::cluster.read') && link('/cluster', 'Cluster')}
         {settings.length > 0 && section('Settings')}
         {settings.map(([to, label]) => link(to, label))}
         {types.error != null && (
