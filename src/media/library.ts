@@ -14,6 +14,7 @@ import { attachFiles, resolveTarget, type AttachTarget } from './attach.js';
 import { emitMediaEvent } from './events.js';
 import type { FileInfo } from './file-info.js';
 import { ImageProcessor } from './images.js';
+import { cleanFileName } from './names.js';
 import { findOrphans, isAttached, type OrphanRow } from './orphans.js';
 import { FILE_UID } from './schema.js';
 import type { Spool, SpooledFile } from './spool.js';
@@ -68,7 +69,7 @@ export class MediaLibrary {
     try {
       for (const [index, file] of files.entries())
         stored.push(await storeUpload(this.#store, spool, file, options.fileInfo?.[index] ?? {}));
-      return await this.core.database.transaction(async (trx) => {
+      const created = await this.core.database.transaction(async (trx) => {
         const documents: Document[] = [];
         for (const [index, { name, bytes }] of stored.entries()) {
           const info = options.fileInfo?.[index] ?? {};
@@ -94,6 +95,8 @@ export class MediaLibrary {
           );
         return documents;
       });
+      this.#changed();
+      return created;
     } catch (err) {
       await removeObjects(
         this.#store,
@@ -105,10 +108,10 @@ export class MediaLibrary {
 
   /** POST /api/upload?id=N without a file: changes name, alternativeText, caption. */
   async updateInfo(id: number, info: FileInfo, event?: EventContext): Promise<Document> {
-    return this.core.database.transaction(async (trx) => {
+    const updated = await this.core.database.transaction(async (trx) => {
       const current = await this.#row(trx, id);
       const data: Record<string, unknown> = {};
-      if (info.name !== undefined) data.name = info.name;
+      if (info.name !== undefined) data.name = cleanFileName(info.name);
       if (info.alternativeText !== undefined) data.alternativeText = info.alternativeText;
       if (info.caption !== undefined) data.caption = info.caption;
       const document = await updateDocument(inTransaction(this.core, trx), this.#type, current.documentId, {
@@ -119,6 +122,8 @@ export class MediaLibrary {
       await emitMediaEvent(trx, 'media.update', document, event);
       return document;
     });
+    this.#changed();
+    return updated;
   }
 
   /** POST /api/upload?id=N with a file: the same file (id, links) with new bytes under a new hash. */
@@ -147,6 +152,7 @@ export class MediaLibrary {
         await emitMediaEvent(trx, 'media.update', updated, event);
         return updated;
       });
+      this.#changed();
       await removeObjects(this.#store, old);
       return document;
     } catch (err) {
@@ -176,6 +182,7 @@ export class MediaLibrary {
       await emitMediaEvent(trx, 'media.delete', document, options.event);
       return { document, keys: storageKeys(current.stored) };
     });
+    this.#changed();
     await removeObjects(this.#store, removed.keys);
     return removed.document;
   }
@@ -206,6 +213,15 @@ export class MediaLibrary {
 
   close(): void {
     this.storage.close?.();
+  }
+
+  /**
+   * After a commit: cached pagination totals are retired here and, announced, on the other nodes (the
+   * core operations joined our transaction, so what they signalled happened before it committed).
+   */
+  #changed(): void {
+    this.core.counts?.changed();
+    this.core.onContentChanged?.();
   }
 
   async #rowOrNull(trx: Executor, id: number) {

@@ -6,6 +6,20 @@ import { fetchFile, png, upload, uploadsFolder } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function eventuallyAsync<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 async function eventually<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -47,13 +61,13 @@ describeEachDatabase('orphaned files', (kind) => {
     });
     expect(created.status).toBe(201);
 
-    // Within the grace period nothing is an orphan yet.
-    const early = await node.request({ url: '/admin/api/upload/orphans', auth: admin.auth });
-    expect(early.status).toBe(200);
-    expect(early.json().data).toEqual([]);
-    await sleep(300);
-    const listed = await node.request({ url: '/admin/api/upload/orphans', auth: admin.auth });
-    expect(listed.json()).toMatchObject({
+    // Once the grace period has passed, only the file no entry uses is listed.
+    const listed = await eventuallyAsync('the orphan listed', async () => {
+      const res = await node.request({ url: '/admin/api/upload/orphans', auth: admin.auth });
+      expect(res.status).toBe(200);
+      return res.json().data.length ? res.json() : undefined;
+    });
+    expect(listed).toMatchObject({
       data: [{ id: orphan.id, documentId: orphan.documentId }],
       meta: { graceMs: 200 },
     });

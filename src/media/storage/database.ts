@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { Readable } from 'node:stream';
 import type { Database } from '../../db/types.js';
 import {
@@ -27,6 +28,22 @@ export class DatabaseStorage implements FileStorage {
     private readonly chunkSize: number,
   ) {}
 
+  // node-pg sends and receives bytea as hex text, twice the size of the bytes; base64 is a third more and
+  // halves the time a chunk takes on both sides. SQLite binds and returns blobs as they are.
+  #toColumn(chunk: Buffer): unknown {
+    return this.database.kind === 'postgres' ? sql`decode(${chunk.toString('base64')}, 'base64')` : chunk;
+  }
+
+  #dataColumn() {
+    return this.database.kind === 'postgres'
+      ? sql<string>`encode(data, 'base64')`.as('data')
+      : sql<Buffer>`data`.as('data');
+  }
+
+  #fromColumn(value: unknown): Buffer {
+    return typeof value === 'string' ? Buffer.from(value, 'base64') : (value as Buffer);
+  }
+
   async put(key: string, body: Readable, meta: { contentType: string; size: number }): Promise<void> {
     assertStorageKey(key);
     const { db } = this.database;
@@ -34,7 +51,10 @@ export class DatabaseStorage implements FileStorage {
     let size = 0;
     try {
       for await (const chunk of rechunk(body, this.chunkSize)) {
-        await db.insertInto(CHUNKS).values({ key, seq: seq++, data: chunk }).execute();
+        await db
+          .insertInto(CHUNKS)
+          .values({ key, seq: seq++, data: this.#toColumn(chunk) })
+          .execute();
         size += chunk.length;
       }
       if (size !== meta.size) throw new Error(`stored ${size} bytes of ${key}, expected ${meta.size}`);
@@ -66,13 +86,15 @@ export class DatabaseStorage implements FileStorage {
     const start = range?.start ?? 0;
     const end = range?.end ?? size - 1;
     const { db } = this.database;
+    const data = this.#dataColumn();
+    const fromColumn = (value: unknown) => this.#fromColumn(value);
     async function* chunks(): AsyncGenerator<Buffer> {
       if (size === 0) return;
       const last = Math.floor(end / chunkSize);
       for (let first = Math.floor(start / chunkSize); first <= last; first += CHUNKS_PER_READ) {
         const rows = await db
           .selectFrom(CHUNKS)
-          .select(['seq', 'data'])
+          .select(['seq', data])
           .where('key', '=', key)
           .where('seq', '>=', first)
           .where('seq', '<=', Math.min(last, first + CHUNKS_PER_READ - 1))
@@ -80,8 +102,8 @@ export class DatabaseStorage implements FileStorage {
           .execute();
         for (const row of rows) {
           const offset = Number(row.seq) * chunkSize;
-          const data = row.data as Buffer;
-          yield data.subarray(Math.max(0, start - offset), Math.min(data.length, end - offset + 1));
+          const bytes = fromColumn(row.data);
+          yield bytes.subarray(Math.max(0, start - offset), Math.min(bytes.length, end - offset + 1));
         }
       }
     }
