@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ADMIN_UI_DIST } from '../../src/http/admin-ui.js';
@@ -35,4 +35,28 @@ export async function newPage(browser: Browser, baseURL: string): Promise<Page> 
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('[admin ui]', error));
   return page;
+}
+
+/** Where `QUORUM_SCREENSHOTS=1 npx vitest run test/admin-ui` saves the README's screenshots. */
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+
+/**
+ * Saves a screenshot of the page for the docs, only when QUORUM_SCREENSHOTS=1 (CI runs skip the
+ * encoding and leave the committed images alone).
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
+  if (process.env.QUORUM_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let charts and transitions settle on what the test just waited for.
+  await page.evaluate(() => {
+    // Runs in the page (the server's tsconfig has no DOM types).
+    const frame = (globalThis as unknown as { requestAnimationFrame(f: () => void): void })
+      .requestAnimationFrame;
+    return new Promise<void>((resolve) => frame(() => frame(resolve)));
+  });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: options.fullPage ?? false });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureAdminBuilt, launchBrowser, newPage } from './browser.js';
+import { ensureAdminBuilt, launchBrowser, newPage, screenshot } from './browser.js';
 import { adminSession, startUiNode, type UiNode } from './ui-node.js';
 
 describe('admin UI: content-type builder', () => {
@@ -51,6 +51,7 @@ describe('admin UI: content-type builder', () => {
     }
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Recipe saved: live on every node').waitFor();
+    await screenshot(page, 'builder');
 
     // Live without a restart: the content API serves it, the sidebar lists it.
     const write = await node.request({

@@ -6,7 +6,7 @@ import { createNode, type QuorumNode } from '../../src/node/node.js';
 import { FAST_CLUSTER_CONFIG } from '../helpers/cluster.js';
 import { postgresAvailable } from '../helpers/databases.js';
 import { TEST_SECRET } from '../helpers/node.js';
-import { ensureAdminBuilt, launchBrowser, newPage } from './browser.js';
+import { ensureAdminBuilt, launchBrowser, newPage, screenshot } from './browser.js';
 import { adminSession, startUiNode, type UiNode } from './ui-node.js';
 
 // Two nodes in this process on one PostgreSQL database (SQLite is a single-node store).
@@ -56,5 +56,19 @@ describe.runIf(postgresAvailable())('admin UI: cluster dashboard with two nodes'
     await page.getByText(/Fencing token \d+/).waitFor();
     // Two polls make the first rate: the charts replace their skeletons.
     await page.getByRole('region', { name: 'Requests per second' }).locator('.recharts-surface').waitFor();
+    if (process.env.QUORUM_SCREENSHOTS === '1') {
+      // For the docs: writes (announced on the bus: latency samples) and reads, spread over several
+      // polls so the rate charts draw lines.
+      for (let i = 0; i < 10; i++) {
+        await first.request({ method: 'POST', url: '/api/articles', body: { data: { title: `Post ${i}` } } });
+        for (let j = 0; j < 5; j++) await first.request({ url: '/api/articles' });
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      const curve = page.getByRole('region', { name: 'Requests per second' }).locator('.recharts-line-curve');
+      await expect
+        .poll(async () => /[LC]/.test((await curve.first().getAttribute('d')) ?? ''), { timeout: 20_000 })
+        .toBe(true);
+      await screenshot(page, 'cluster', { fullPage: true });
+    }
   });
 });

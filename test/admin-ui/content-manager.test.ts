@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureAdminBuilt, launchBrowser, newPage } from './browser.js';
+import { ensureAdminBuilt, launchBrowser, newPage, screenshot } from './browser.js';
 import { adminSession, startUiNode, type UiNode } from './ui-node.js';
 
 const ARTICLES = '/admin/content/api::article.article';
@@ -76,6 +76,7 @@ describe('admin UI: content manager', () => {
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByText('Published', { exact: true }).first().waitFor();
+    await screenshot(page, 'content-edit', { fullPage: true });
 
     const published = await node.request({ url: '/api/articles?populate=*' });
     expect(published.json().data).toMatchObject([
@@ -106,6 +107,9 @@ describe('admin UI: content manager', () => {
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByText('2 entries published').waitFor();
     await expect.poll(() => page.getByText('Published', { exact: true }).count()).toBe(2);
+    await page.getByRole('textbox', { name: 'Search' }).fill('');
+    await page.getByText('3 entries').waitFor();
+    await screenshot(page, 'content-list');
     expect((await node.request({ url: '/api/articles' })).json().data).toHaveLength(3);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FAST_WEBHOOKS } from '../webhooks/support.js';
-import { ensureAdminBuilt, launchBrowser, newPage } from './browser.js';
+import { ensureAdminBuilt, launchBrowser, newPage, screenshot } from './browser.js';
 import { adminSession, startUiNode, type UiNode } from './ui-node.js';
 
 describe('admin UI: settings (API tokens, end-user permissions, webhooks, administrators)', () => {
@@ -43,6 +43,7 @@ describe('admin UI: settings (API tokens, end-user permissions, webhooks, admini
     await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
     await page.getByText('Copy it now: it will not be shown again.').waitFor();
     await page.getByRole('button', { name: 'Copy to clipboard' }).waitFor();
+    await screenshot(page, 'api-token-created');
     const secret = (await page.getByTestId('secret-value').innerText()).trim();
     expect(secret.length).toBeGreaterThan(40);
     await page.getByRole('button', { name: 'Done' }).click();
@@ -69,6 +70,7 @@ describe('admin UI: settings (API tokens, end-user permissions, webhooks, admini
     await page.getByRole('checkbox', { name: 'Article find', exact: true }).check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Public saved').waitFor();
+    await screenshot(page, 'permissions', { fullPage: true });
     await expect
       .poll(async () => (await node.request({ url: '/api/articles', auth: 'none' })).status, {
         timeout: 15_000,
@@ -99,6 +101,7 @@ describe('admin UI: settings (API tokens, end-user permissions, webhooks, admini
     // The log refreshes by itself: the delivery shows up, then turns delivered.
     await page.getByRole('table', { name: 'Deliveries' }).getByText('delivered', { exact: true }).waitFor();
     expect(received).toContain('entry.create');
+    await screenshot(page, 'webhooks');
   });
 
   it('lists administrators with their roles', async () => {

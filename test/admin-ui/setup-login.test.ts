@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureAdminBuilt, launchBrowser, newPage } from './browser.js';
+import { ensureAdminBuilt, launchBrowser, newPage, screenshot } from './browser.js';
 import { startUiNode, type UiNode } from './ui-node.js';
 
 const ADMIN = { email: 'ada@example.com', password: 'Correct-horse-9' };
@@ -47,6 +47,7 @@ describe('admin UI: serving, first-admin setup, login and sessions', () => {
   it('creates the first admin when none exists, with errors shown at the field', async () => {
     await page.goto('/admin');
     await page.getByRole('heading', { name: 'Welcome to Quorum' }).waitFor();
+    await screenshot(page, 'setup');
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel(/^Password/).fill('short');
     await page.getByLabel('Confirm password').fill('short');
