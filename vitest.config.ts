@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Two cores on the CI machine: two workers, each test file in its own process with its own database.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // admin/src: unit tests of the admin UI's pure logic (its browser tests are in test/admin-ui).
+    include: ['test/**/*.test.ts', 'admin/src/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
