@@ -173,7 +173,13 @@ export class MediaLibrary {
       await options.fence?.(trx);
       const current = await this.#row(trx, id);
       // The orphan cleanup listed it before this transaction: it may have been attached since.
-      if (options.onlyOrphan && (await isAttached(trx, this.core.schema(), current.documentId)))
+      if (
+        options.onlyOrphan &&
+        (await isAttached(trx, this.core.schema(), {
+          documentId: current.documentId,
+          hash: current.stored.hash,
+        }))
+      )
         throw new ConflictError('The file is in use');
       const scoped = inTransaction(this.core, trx);
       const document = await findDocument(scoped, this.#type, current.documentId, { params: {} });

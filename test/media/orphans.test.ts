@@ -47,17 +47,28 @@ describeEachDatabase('orphaned files', (kind) => {
   afterAll(() => node?.close());
 
   it('lists files no entry uses past the grace period, and the leader removes them', async () => {
-    const [orphan, cover, inComponent] = (
+    const [orphan, cover, inComponent, inBlocks, inMarkdown] = (
       await upload(node, [
         { filename: 'orphan.png', data: await png(300, 300) },
         { filename: 'cover.png', data: await png(10, 10) },
         { filename: 'component.png', data: await png(10, 10) },
+        { filename: 'blocks.png', data: await png(10, 10) },
+        { filename: 'markdown.png', data: await png(10, 10) },
       ])
     ).json();
+    // Blocks and Markdown embed images by URL (the editor's image node holds a file object).
+    const body = [{ type: 'image', image: { ...inBlocks }, children: [{ type: 'text', text: '' }] }];
     const created = await node.request({
       method: 'POST',
       url: '/api/articles',
-      body: { data: { title: 'uses two', cover: cover.id, seo: { shareImage: inComponent.id } } },
+      body: {
+        data: {
+          title: 'uses four',
+          cover: cover.id,
+          body,
+          seo: { shareImage: inComponent.id, intro: `![a picture](${inMarkdown.url})` },
+        },
+      },
     });
     expect(created.status).toBe(201);
 
@@ -87,7 +98,7 @@ describeEachDatabase('orphaned files', (kind) => {
     expect((await node.request({ url: `/api/upload/files/${orphan.id}` })).status).toBe(404);
     expect((await fetchFile(node, orphan.url)).status).toBe(404);
     expect((await fetchFile(node, orphan.formats.thumbnail.url)).status).toBe(404);
-    for (const kept of [cover, inComponent]) {
+    for (const kept of [cover, inComponent, inBlocks, inMarkdown]) {
       expect((await node.request({ url: `/api/upload/files/${kept.id}` })).status).toBe(200);
       expect((await fetchFile(node, kept.url)).status).toBe(200);
     }
@@ -99,5 +110,10 @@ describeEachDatabase('orphaned files', (kind) => {
       .execute();
     expect(events.map((e) => e.type)).toEqual(['media.create', 'media.delete']);
     expect(await node.node.mediaOrphans.runOnce()).toBe(0);
+    // The cleanup re-checks inside its transaction: a file attached since it was listed stays.
+    for (const kept of [cover, inBlocks, inMarkdown])
+      await expect(node.node.media.remove(kept.id, { onlyOrphan: true })).rejects.toMatchObject({
+        name: 'ConflictError',
+      });
   });
 });
