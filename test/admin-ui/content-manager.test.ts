@@ -110,6 +110,15 @@ describe('admin UI: content manager', () => {
     await page.getByRole('textbox', { name: 'Search' }).fill('');
     await page.getByText('3 entries').waitFor();
     await screenshot(page, 'content-list');
+
+    // A filter built from the attribute's type (title: text operators), kept in the URL.
+    await page.getByRole('button', { name: 'Filters' }).click();
+    await page.getByRole('textbox', { name: 'Value' }).fill('engine');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.getByText('1 entry', { exact: true }).waitFor();
+    expect(page.url()).toContain('filter=title');
+    await page.getByRole('button', { name: 'Remove filter Title contains engine' }).click();
+    await page.getByText('3 entries').waitFor();
     expect((await node.request({ url: '/api/articles' })).json().data).toHaveLength(3);
   });
 });

@@ -31,6 +31,8 @@ import {
 import { documentsApi, type ListedDocument } from '../../api/documents';
 import { useCan } from '../../auth/permissions';
 import { StatusBadge } from './StatusBadge';
+import { FilterBar } from './FilterBar';
+import { decodeFilter, encodeFilter, toQueryFilters, type ListFilter } from './filters';
 import { formatCell, listColumns } from './columns';
 
 const PAGE_SIZES = ['10', '20', '50', '100'];
@@ -55,6 +57,15 @@ function DocumentList({ type }: { type: ModelInfo }) {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [q] = useDebouncedValue(search, 300);
   const [selected, setSelected] = useState<string[]>([]);
+  const filters = params.getAll('filter').flatMap((raw) => decodeFilter(raw) ?? []);
+  const setFilters = (next: ListFilter[]) =>
+    setParams((current) => {
+      const url = new URLSearchParams(current);
+      url.delete('filter');
+      url.delete('page');
+      for (const f of next) url.append('filter', encodeFilter(f));
+      return url;
+    });
   const columns = listColumns(type);
   const draftAndPublish = hasDraftAndPublish(type);
 
@@ -72,13 +83,21 @@ function DocumentList({ type }: { type: ModelInfo }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only the debounced search drives this
   }, [q]);
 
-  const listKey = ['documents', type.uid, { page, pageSize, sort, q }];
+  const listKey = ['documents', type.uid, { page, pageSize, sort, q, filters }];
   const list = useQuery({
     queryKey: listKey,
-    queryFn: () => documentsApi.list(type.uid, { page, pageSize, sort, _q: q || undefined }),
+    queryFn: () =>
+      documentsApi.list(type.uid, {
+        page,
+        pageSize,
+        sort,
+        _q: q || undefined,
+        filters: toQueryFilters(filters),
+      }),
     placeholderData: keepPreviousData,
   });
-  useEffect(() => setSelected([]), [page, pageSize, sort, q]);
+  const filterKey = params.getAll('filter').join('&');
+  useEffect(() => setSelected([]), [page, pageSize, sort, q, filterKey]);
 
   const bulk = useMutation({
     mutationFn: (verb: 'publish' | 'unpublish' | 'delete') => documentsApi.bulk(type.uid, verb, selected),
@@ -143,13 +162,16 @@ function DocumentList({ type }: { type: ModelInfo }) {
         )}
       </Group>
       <Group justify="space-between">
-        <TextInput
-          aria-label="Search"
-          placeholder={`Search ${displayName(type)}`}
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={320}
-        />
+        <Group gap="xs">
+          <TextInput
+            aria-label="Search"
+            placeholder={`Search ${displayName(type)}`}
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            w={280}
+          />
+          <FilterBar type={type} filters={filters} onChange={setFilters} />
+        </Group>
         {selected.length > 0 && (
           <Group gap="xs" aria-label="Bulk actions">
             <Text size="sm">{selected.length} selected</Text>
@@ -258,7 +280,7 @@ function DocumentList({ type }: { type: ModelInfo }) {
                   <Table.Tr>
                     <Table.Td colSpan={columns.length + 3}>
                       <Text c="dimmed" ta="center" py="lg">
-                        {q ? `Nothing matches “${q}”` : 'No entries yet'}
+                        {q || filters.length ? 'Nothing matches' : 'No entries yet'}
                       </Text>
                     </Table.Td>
                   </Table.Tr>
