@@ -67,6 +67,25 @@ describe('admin UI: content-type builder', () => {
     await page.getByRole('link', { name: 'Soup' }).waitFor();
   });
 
+  it('edits the blocks format as blocks (the kitchen article’s `content`)', async () => {
+    await page.goto('/admin/content/api::article.article/new');
+    await page.getByLabel(/^Title/).fill('Blocks');
+    await page.getByRole('button', { name: 'Add a block to Content' }).click();
+    await page.getByRole('textbox', { name: 'Block 1 text' }).fill('Intro');
+    await page.getByRole('textbox', { name: 'Block 1 type' }).click();
+    await page.getByRole('option', { name: 'Heading 2' }).click();
+    await page.getByRole('button', { name: 'Add a block to Content' }).click();
+    await page.getByRole('textbox', { name: 'Block 2 text' }).fill('Body text');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/admin\/content\/api::article\.article\/[a-z0-9]{20,}$/);
+    const documentId = page.url().split('/').pop();
+    const read = await node.request({ url: `/api/articles/${documentId}?status=draft` });
+    expect(read.json().data.content).toEqual([
+      { type: 'heading', level: 2, children: [{ type: 'text', text: 'Intro' }] },
+      { type: 'paragraph', children: [{ type: 'text', text: 'Body text' }] },
+    ]);
+  });
+
   it('asks for confirmation before a change that deletes data', async () => {
     await page.goto('/admin/builder/api::recipe.recipe');
     await page.getByRole('button', { name: 'Remove field minutes' }).click();

@@ -1,5 +1,6 @@
 import { NumberInput, PasswordInput, Select, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { labelOf } from '../../pages/content/columns';
+import { BlocksField } from './BlocksField';
 import { ComponentField } from './ComponentField';
 import { DynamicZoneField } from './DynamicZoneField';
 import { JsonField } from './JsonField';
@@ -39,13 +40,7 @@ export function FieldInput(props: FieldProps) {
     case 'richtext':
       return <MarkdownField {...props} label={label} />;
     case 'blocks':
-      return (
-        <JsonField
-          {...props}
-          label={label}
-          description="Strapi blocks (JSON): an array of blocks such as paragraphs, headings and lists"
-        />
-      );
+      return <BlocksField {...props} label={label} />;
     case 'json':
       return <JsonField {...props} label={label} />;
     case 'integer':
