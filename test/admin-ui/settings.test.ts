@@ -104,9 +104,48 @@ describe('admin UI: settings (API tokens, end-user permissions, webhooks, admini
     await screenshot(page, 'webhooks');
   });
 
-  it('lists administrators with their roles', async () => {
+  it('lists administrators; blocking one is optimistic and rolls back visibly when the server refuses', async () => {
+    const roles = await node.request({ url: '/admin/api/roles', auth: admin.auth });
+    const editor = roles.json().data.find((r: { code: string }) => r.code === 'strapi-editor');
+    const created = await node.request({
+      method: 'POST',
+      url: '/admin/api/users',
+      body: { email: 'second@example.com', password: 'Correct-horse-9', roles: [editor.id] },
+      auth: admin.auth,
+    });
+    expect(created.status, created.body).toBe(201);
+
     await page.goto('/admin/settings/admin-users');
     await page.getByRole('cell', { name: 'editor@example.com', exact: true }).waitFor();
     await page.getByText('Super Admin').waitFor();
+    const toggle = page.getByRole('switch', { name: 'second@example.com may log in' });
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+
+    await page.route('**/admin/api/users/*', (route) =>
+      route.request().method() === 'PUT'
+        ? route.fulfill({
+            status: 500,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              data: null,
+              error: { status: 500, name: 'InternalServerError', message: 'Refused in a test', details: {} },
+            }),
+          })
+        : route.continue(),
+    );
+    await toggle.click({ force: true });
+    await page.getByText('Refused in a test').waitFor();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await page.unroute('**/admin/api/users/*');
+
+    await toggle.click({ force: true });
+    await expect.poll(() => toggle.isChecked()).toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (await node.request({ url: `/admin/api/users/${created.json().data.id}`, auth: admin.auth })).json()
+            .data.blocked,
+      )
+      .toBe(true);
   });
 });

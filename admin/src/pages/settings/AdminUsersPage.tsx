@@ -18,7 +18,7 @@ import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { showApiError } from '../../api/form-errors';
-import { settingsApi } from '../../api/settings';
+import { settingsApi, type AdminAccount, type Page } from '../../api/settings';
 import { useAuth } from '../../auth/AuthProvider';
 import { useCan } from '../../auth/permissions';
 
@@ -31,10 +31,24 @@ export function AdminUsersPage() {
   const users = useQuery({ queryKey: ['admin-users'], queryFn: settingsApi.adminUsers });
   const [creating, setCreating] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['admin-users'] });
+  // Optimistic: the switch moves at once; if the server refuses, it moves back and says why.
   const block = useMutation({
     mutationFn: ({ id, blocked }: { id: number; blocked: boolean }) =>
       settingsApi.updateAdminUser(id, { blocked }),
-    onError: (e) => showApiError(e),
+    onMutate: async ({ id, blocked }) => {
+      await queryClient.cancelQueries({ queryKey: ['admin-users'] });
+      const previous = queryClient.getQueryData<Page<AdminAccount>>(['admin-users']);
+      if (previous)
+        queryClient.setQueryData<Page<AdminAccount>>(['admin-users'], {
+          ...previous,
+          results: previous.results.map((u) => (u.id === id ? { ...u, blocked } : u)),
+        });
+      return { previous };
+    },
+    onError: (e, _vars, context) => {
+      if (context?.previous) queryClient.setQueryData(['admin-users'], context.previous);
+      showApiError(e);
+    },
     onSettled: refresh,
   });
 
