@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { ValidationError } from '../core/errors.js';
 
 /** Raster types sharp decodes and Quorum makes responsive formats of (Strapi's list, less GIF/SVG). */
@@ -43,7 +43,7 @@ export class ImageProcessor {
   async measure(file: string): Promise<ImageSize> {
     return this.#limited(async () => {
       try {
-        const meta = await this.#open(file).metadata();
+        const meta = await (await this.#open(file)).metadata();
         if (!meta.width || !meta.height) throw new Error('no dimensions');
         if (meta.width * meta.height > this.options.maxPixels) {
           throw new ValidationError(`The image has more than ${this.options.maxPixels} pixels`);
@@ -79,9 +79,9 @@ export class ImageProcessor {
     }
     for (const target of targets) {
       const path = await output(target.name);
-      const info = await this.#limited(() =>
+      const info = await this.#limited(async () =>
         this.#encode(
-          this.#open(file)
+          (await this.#open(file))
             .rotate()
             .resize({ width: target.width, height: target.height, fit: 'inside', withoutEnlargement: true }),
           mime,
@@ -103,7 +103,8 @@ export class ImageProcessor {
     return result;
   }
 
-  #open(file: string): Sharp {
+  async #open(file: string): Promise<Sharp> {
+    const { default: sharp } = await loadSharp();
     return sharp(file, { limitInputPixels: this.options.maxPixels, failOn: 'error' });
   }
 
@@ -133,4 +134,11 @@ export class ImageProcessor {
       this.#waiting.shift()?.();
     }
   }
+}
+
+let sharpModule: Promise<typeof import('sharp')> | undefined;
+
+/** sharp (libvips) is loaded with the first image, not at start: it costs a third of a second. */
+function loadSharp(): Promise<typeof import('sharp')> {
+  return (sharpModule ??= import('sharp'));
 }

@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import { fileTypeFromFile } from 'file-type';
 import { ValidationError } from '../core/errors.js';
 import { mimeOfExtension, OCTET_STREAM } from './mime.js';
 import { nameExtension } from './names.js';
@@ -23,6 +22,8 @@ export async function detectType(
   file: string,
   claim: { filename: string; claimedType: string },
 ): Promise<DetectedType> {
+  // Loaded with the first upload rather than at start.
+  const { fileTypeFromFile } = await import('file-type');
   const magic = await fileTypeFromFile(file);
   const detected = magic
     ? { mime: magic.mime as string, ext: `.${magic.ext}` }

@@ -1,13 +1,5 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
 import {
   assertStorageKey,
   UPLOADS_PATH,
@@ -34,28 +26,43 @@ export interface S3Options {
  * CDN in front of it); with `signed` access it is `/uploads/<key>` on Quorum, which answers with a
  * redirect to a fresh short-lived signed URL, so the stored URL never expires.
  */
+type Sdk = typeof import('@aws-sdk/client-s3');
+
+/** The SDK and a client, loaded with the first request: a node that never uses S3 never loads the SDK. */
+interface Connection {
+  readonly sdk: Sdk;
+  readonly client: S3Client;
+}
+
 export class S3Storage implements FileStorage {
   readonly provider = 's3';
-  readonly #client: S3Client;
+  #connection: Promise<Connection> | undefined;
 
-  constructor(private readonly options: S3Options) {
-    this.#client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
-      forcePathStyle: options.forcePathStyle,
-      credentials:
-        options.accessKeyId && options.secretAccessKey
-          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
-          : undefined,
-      // Checksums only where S3 requires them: S3-compatible servers do not all accept the new defaults.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+  constructor(private readonly options: S3Options) {}
+
+  #connect(): Promise<Connection> {
+    const { options } = this;
+    return (this.#connection ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        region: options.region,
+        endpoint: options.endpoint,
+        forcePathStyle: options.forcePathStyle,
+        credentials:
+          options.accessKeyId && options.secretAccessKey
+            ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+            : undefined,
+        // Checksums only where S3 requires them: S3-compatible servers do not all accept the new defaults.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    })));
   }
 
   async put(key: string, body: Readable, meta: { contentType: string; size: number }): Promise<void> {
-    await this.#client.send(
-      new PutObjectCommand({
+    const { sdk, client } = await this.#connect();
+    await client.send(
+      new sdk.PutObjectCommand({
         Bucket: this.options.bucket,
         Key: this.#key(key),
         Body: body,
@@ -67,20 +74,22 @@ export class S3Storage implements FileStorage {
   }
 
   async stat(key: string): Promise<ObjectInfo | undefined> {
+    const { sdk, client } = await this.#connect();
     try {
-      const head = await this.#client.send(
-        new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.#key(key) }),
+      const head = await client.send(
+        new sdk.HeadObjectCommand({ Bucket: this.options.bucket, Key: this.#key(key) }),
       );
       return { size: Number(head.ContentLength ?? 0), contentType: head.ContentType };
     } catch (err) {
-      if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return undefined;
+      if (err instanceof sdk.S3ServiceException && err.$metadata.httpStatusCode === 404) return undefined;
       throw err;
     }
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    const object = await this.#client.send(
-      new GetObjectCommand({
+    const { sdk, client } = await this.#connect();
+    const object = await client.send(
+      new sdk.GetObjectCommand({
         Bucket: this.options.bucket,
         Key: this.#key(key),
         Range: range ? `bytes=${range.start}-${range.end}` : undefined,
@@ -91,7 +100,8 @@ export class S3Storage implements FileStorage {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.#key(key) }));
+    const { sdk, client } = await this.#connect();
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.#key(key) }));
   }
 
   url(key: string): string {
@@ -101,15 +111,19 @@ export class S3Storage implements FileStorage {
   }
 
   async redirect(key: string): Promise<string> {
+    const [{ sdk, client }, { getSignedUrl }] = await Promise.all([
+      this.#connect(),
+      import('@aws-sdk/s3-request-presigner'),
+    ]);
     return getSignedUrl(
-      this.#client,
-      new GetObjectCommand({ Bucket: this.options.bucket, Key: this.#key(key) }),
+      client,
+      new sdk.GetObjectCommand({ Bucket: this.options.bucket, Key: this.#key(key) }),
       { expiresIn: this.options.signedUrlTtlSeconds },
     );
   }
 
   close(): void {
-    this.#client.destroy();
+    void this.#connection?.then(({ client }) => client.destroy()).catch(() => {});
   }
 
   #key(key: string): string {
