@@ -9,6 +9,7 @@ import { EditPage } from './pages/content/EditPage';
 import { ListPage } from './pages/content/ListPage';
 import { ClusterPage } from './pages/cluster/ClusterPage';
 import { BuilderPage } from './pages/builder/BuilderPage';
+import { AdminRolesPage } from './pages/settings/AdminRolesPage';
 import { AdminUsersPage } from './pages/settings/AdminUsersPage';
 import { ApiTokensPage } from './pages/settings/ApiTokensPage';
 import { EndUserRolesPage } from './pages/settings/EndUserRolesPage';
@@ -39,6 +40,7 @@ export function App() {
         <Route path="settings/roles" element={<EndUserRolesPage />} />
         <Route path="settings/webhooks" element={<WebhooksPage />} />
         <Route path="settings/admin-users" element={<AdminUsersPage />} />
+        <Route path="settings/admin-roles" element={<AdminRolesPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

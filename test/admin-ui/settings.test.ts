@@ -148,4 +148,35 @@ describe('admin UI: settings (API tokens, end-user permissions, webhooks, admini
       )
       .toBe(true);
   });
+
+  it('creates an administrator role and grants it content permissions, limited to its own documents', async () => {
+    await page.goto('/admin/settings/admin-roles');
+    await page.getByRole('button', { name: 'Create a role' }).click();
+    await page.getByRole('dialog').getByLabel(/^Name/).fill('Reviewers');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Reviewers' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Article read', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'Article update', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'Article: own documents only' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Reviewers saved').waitFor();
+
+    const roles = (await node.request({ url: '/admin/api/roles', auth: admin.auth })).json().data;
+    const id = roles.find((r: { name: string }) => r.name === 'Reviewers').id;
+    const granted = (
+      await node.request({ url: `/admin/api/roles/${id}/permissions`, auth: admin.auth })
+    ).json().data;
+    expect(
+      granted
+        .map((p: { action: string; subject: string; conditions: string[] }) => [
+          p.action,
+          p.subject,
+          p.conditions,
+        ])
+        .sort(),
+    ).toEqual([
+      ['plugin::content-manager.explorer.read', 'api::article.article', ['admin::is-creator']],
+      ['plugin::content-manager.explorer.update', 'api::article.article', ['admin::is-creator']],
+    ]);
+  });
 });

@@ -153,3 +153,37 @@ export const settingsApi = {
     data(api<{ data: AdminAccount }>(`/admin/api/users/${id}`, { method: 'PUT', body })),
   deleteAdminUser: (id: number) => api(`/admin/api/users/${id}`, { method: 'DELETE' }),
 };
+
+/** One permission of an admin role: an action, on a content type (`subject`, null: every `api::` type). */
+export interface AdminRolePermission {
+  readonly action: string;
+  readonly subject: string | null;
+  readonly conditions: readonly string[];
+}
+
+/** GET /admin/api/permissions: the admin actions, which take a subject, and the known conditions. */
+export interface AdminCatalogue {
+  readonly actions: readonly { action: string; subjects: readonly string[] | null }[];
+  readonly conditions: readonly string[];
+}
+
+export const adminRolesApi = {
+  catalogue: () => data(api<{ data: AdminCatalogue }>('/admin/api/permissions')),
+  permissions: (id: number) =>
+    data(api<{ data: AdminRolePermission[] }>(`/admin/api/roles/${id}/permissions`)),
+  setPermissions: (id: number, permissions: AdminRolePermission[]) =>
+    data(
+      api<{ data: AdminRolePermission[] }>(`/admin/api/roles/${id}/permissions`, {
+        method: 'PUT',
+        body: {
+          permissions: permissions.map((p) => ({
+            action: p.action,
+            subject: p.subject,
+            conditions: [...p.conditions],
+          })),
+        },
+      }),
+    ),
+  create: (body: { name: string; description?: string }) =>
+    data(api<{ data: AdminRole }>('/admin/api/roles', { method: 'POST', body })),
+};

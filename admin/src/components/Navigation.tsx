@@ -31,6 +31,7 @@ export function Navigation() {
       ['/settings/roles', 'Roles & permissions', 'plugin::users-permissions.roles.read'],
       ['/settings/webhooks', 'Webhooks', 'admin::webhooks.read'],
       ['/settings/admin-users', 'Administrators', 'admin::users.read'],
+      ['/settings/admin-roles', 'Administrator roles', 'admin::roles.read'],
     ] as const
   ).filter(([, , action]) => can(action));
 
