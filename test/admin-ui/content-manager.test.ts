@@ -121,4 +121,39 @@ describe('admin UI: content manager', () => {
     await page.getByText('3 entries').waitFor();
     expect((await node.request({ url: '/api/articles' })).json().data).toHaveLength(3);
   });
+
+  it('offers an Author (own documents only) no content the content-manager routes would refuse', async () => {
+    const roles = (await node.request({ url: '/admin/api/roles', auth: admin.auth })).json().data;
+    const author = roles.find((r: { code: string }) => r.code === 'strapi-author');
+    const password = 'Correct-horse-9';
+    await node.request({
+      method: 'POST',
+      url: '/admin/api/users',
+      body: { email: 'author@example.com', password, firstname: 'Aria', roles: [author.id] },
+      auth: admin.auth,
+    });
+    const login = await node.request({
+      method: 'POST',
+      url: '/admin/api/login',
+      body: { email: 'author@example.com', password },
+      auth: 'none',
+    });
+    const authorPage = await newPage(browser, node.url);
+    await authorPage.addInitScript(
+      `localStorage.setItem('quorum.admin.refreshToken', ${JSON.stringify(login.json().data.refreshToken)})`,
+    );
+    // The sidebar is drawn from the content types: wait until they arrived before looking for absences.
+    const typesLoaded = authorPage.waitForResponse(
+      (r) => r.url().endsWith('/admin/api/content-manager/content-types') && r.ok(),
+    );
+    await authorPage.goto('/admin');
+    await typesLoaded;
+    await authorPage.getByRole('heading', { name: 'Welcome, Aria' }).waitFor();
+    await expect.poll(() => authorPage.locator('.mantine-Skeleton-root').count()).toBe(0);
+    const nav = authorPage.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByText('Collection types').waitFor();
+    expect(await nav.getByRole('link', { name: 'Article' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
+    await authorPage.context().close();
+  });
 });

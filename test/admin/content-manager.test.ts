@@ -89,5 +89,11 @@ describe('content manager routes (what the admin UI edits documents through)', (
     const editor = await adminWithRoles(t, admin, 'ed@example.com', ['strapi-editor']);
     const list = await call('GET', `${CM}/collection-types/api::tag.tag`, undefined, editor.auth);
     expect(list.status, list.body).toBe(200);
+    // An editor may not use the builder, but sees the schema its forms need.
+    expectError(await call('GET', '/admin/api/content-types', undefined, editor.auth), 403);
+    const types = await call('GET', `${CM}/content-types`, undefined, editor.auth);
+    expect(types.json().data.map((m: { uid: string }) => m.uid)).toContain('api::article.article');
+    const components = await call('GET', `${CM}/components`, undefined, editor.auth);
+    expect(components.json().data.map((m: { uid: string }) => m.uid)).toContain('shared.seo');
   });
 });

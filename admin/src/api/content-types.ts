@@ -44,15 +44,28 @@ export interface ModelInfo {
 }
 
 export const contentTypesApi = {
-  contentTypes: async () => (await api<{ data: ModelInfo[] }>('/admin/api/content-types')).data,
-  components: async () => (await api<{ data: ModelInfo[] }>('/admin/api/components')).data,
+  /** The content types this admin may read, and every component: what the content manager needs. */
+  contentTypes: async () =>
+    (await api<{ data: ModelInfo[] }>('/admin/api/content-manager/content-types')).data,
+  components: async () => (await api<{ data: ModelInfo[] }>('/admin/api/content-manager/components')).data,
+  /** Every type and component, for the builder (needs its read permission). */
+  builderTypes: async () => (await api<{ data: ModelInfo[] }>('/admin/api/content-types')).data,
+  builderComponents: async () => (await api<{ data: ModelInfo[] }>('/admin/api/components')).data,
 };
 
-// The schema changes rarely (the builder invalidates these queries when it changes it).
+// The schema changes rarely (the builder invalidates these queries, all under 'schema', when it changes it).
 export const useContentTypes = () =>
-  useQuery({ queryKey: ['content-types'], queryFn: contentTypesApi.contentTypes, staleTime: 60_000 });
+  useQuery({
+    queryKey: ['schema', 'content-types'],
+    queryFn: contentTypesApi.contentTypes,
+    staleTime: 60_000,
+  });
 export const useComponents = () =>
-  useQuery({ queryKey: ['components'], queryFn: contentTypesApi.components, staleTime: 60_000 });
+  useQuery({ queryKey: ['schema', 'components'], queryFn: contentTypesApi.components, staleTime: 60_000 });
+export const useBuilderTypes = () =>
+  useQuery({ queryKey: ['schema', 'builder-types'], queryFn: contentTypesApi.builderTypes });
+export const useBuilderComponents = () =>
+  useQuery({ queryKey: ['schema', 'builder-components'], queryFn: contentTypesApi.builderComponents });
 
 /** The content type with this uid, once the registry has loaded. */
 export function useContentType(uid: string): {

@@ -12,6 +12,16 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   useEffect(close, [location.pathname, close]);
+  // After a navigation, focus the new page's heading so screen readers announce it and Tab starts there.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (!heading || heading.contains(document.activeElement)) return;
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [location.pathname]);
   const user = state.status === 'authenticated' ? state.user : null;
   const name = user ? [user.firstname, user.lastname].filter(Boolean).join(' ') || user.email : '';
 

@@ -16,6 +16,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../core/error
 import { isPlainObject } from '../../core/query/raw.js';
 import type { Schema } from '../../core/schema/registry.js';
 import type { ContentType, Model } from '../../core/schema/model.js';
+import { describeModel } from './content-type-routes.js';
 import { ADMIN_PREFIX, adminOf, parseBody, type AdminApiDeps } from './context.js';
 
 type UidParams = { uid: string };
@@ -68,6 +69,20 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
     const populate = deepPopulate(core.schema(), type);
     return draftParams(type, Object.keys(populate).length ? { populate } : {});
   };
+
+  // The schema the edit forms need, for any admin (the builder's routes need the builder's permission,
+  // which editors do not have): the content types the admin may read, and every component.
+  app.get(`${base}/content-types`, async (request) => {
+    const { ability } = await adminOf(deps, request);
+    const types = [...core.schema().contentTypes.values()].filter(
+      (t) => t.uid.startsWith('api::') && ability.can(actions.read, t.uid),
+    );
+    return { data: types.map(describeModel) };
+  });
+  app.get(`${base}/components`, async (request) => {
+    await adminOf(deps, request);
+    return { data: [...core.schema().components.values()].map(describeModel) };
+  });
 
   app.get<{ Params: UidParams }>(`${base}/collection-types/:uid`, async (request) => {
     const { type } = await authorize(request, request.params.uid, actions.read);

@@ -40,7 +40,7 @@ export function registerContentTypeRoutes(app: FastifyInstance, deps: AdminApiDe
 
     app.get(base, async (request) => {
       await requireAdmin(deps, request, read);
-      return { data: models().map(describe), meta: { schemaVersion: deps.core.schema().version } };
+      return { data: models().map(describeModel), meta: { schemaVersion: deps.core.schema().version } };
     });
 
     app.get<{ Params: UidParams }>(`${base}/:uid`, async (request) => {
@@ -50,7 +50,7 @@ export function registerContentTypeRoutes(app: FastifyInstance, deps: AdminApiDe
         throw new NotFoundError(
           `No ${modelType === 'contentType' ? 'content type' : 'component'} ${request.params.uid}`,
         );
-      return { data: describe(model) };
+      return { data: describeModel(model) };
     });
 
     app.post<{ Querystring: { dryRun?: string } }>(base, async (request, reply) => {
@@ -103,7 +103,8 @@ export function registerContentTypeRoutes(app: FastifyInstance, deps: AdminApiDe
   }
 }
 
-function describe(model: Model) {
+/** A type or component as the admin API shows it (also used by the content-manager routes). */
+export function describeModel(model: Model) {
   return {
     uid: model.uid,
     modelType: model.modelType,
@@ -119,7 +120,7 @@ function describe(model: Model) {
 function answer(result: SyncResult, uid: string) {
   const model = result.schema.model(uid);
   return {
-    data: model ? describe(model) : null,
+    data: model ? describeModel(model) : null,
     meta: {
       schemaVersion: result.schema.version,
       steps: result.steps.map((s) => ({ description: s.description, destructive: s.destructive })),

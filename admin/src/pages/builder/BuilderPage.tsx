@@ -1,7 +1,8 @@
 import { Button, Group, NavLink, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { NavLink as RouterLink, useNavigate, useParams } from 'react-router';
-import { useComponents, useContentTypes, type ModelInfo } from '../../api/content-types';
+import { useBuilderComponents, useBuilderTypes, type ModelInfo } from '../../api/content-types';
 import { useCan } from '../../auth/permissions';
 import { ModelEditor } from './ModelEditor';
 import { NewModelModal } from './NewModelModal';
@@ -11,8 +12,9 @@ export function BuilderPage() {
   const { uid } = useParams();
   const navigate = useNavigate();
   const can = useCan();
-  const types = useContentTypes();
-  const components = useComponents();
+  const types = useBuilderTypes();
+  const components = useBuilderComponents();
+  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
   const mayWrite = can('plugin::content-type-builder.write');
   const all = [...(types.data ?? []), ...(components.data ?? [])];
@@ -66,7 +68,7 @@ export function BuilderPage() {
           onClose={() => setCreating(false)}
           onCreated={async (newUid) => {
             setCreating(false);
-            await Promise.all([types.refetch(), components.refetch()]);
+            await queryClient.invalidateQueries({ queryKey: ['schema'] });
             navigate(`/builder/${newUid}`);
           }}
         />

@@ -47,10 +47,8 @@ export function ModelEditor({
   const changed = JSON.stringify(attributes) !== JSON.stringify(model.definition.attributes);
 
   const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: ['content-types'] }),
-      queryClient.invalidateQueries({ queryKey: ['components'] }),
-    ]);
+    // Both the builder's lists and the content manager's schema: the sidebar and forms follow at once.
+    queryClient.invalidateQueries({ queryKey: ['schema'] });
   const run = async (work: () => Promise<boolean>, message: string) => {
     setBusy(true);
     try {
