@@ -41,6 +41,9 @@ export const ADMIN_ACTIONS = {
   },
   media: {
     read: 'plugin::upload.read',
+    create: 'plugin::upload.assets.create',
+    update: 'plugin::upload.assets.update',
+    delete: 'plugin::upload.assets.delete',
   },
   webhooks: {
     create: 'admin::webhooks.create',
@@ -103,8 +106,8 @@ const grant = (action: string, conditions: readonly string[] = []): PermissionIn
 
 /**
  * Strapi's three default roles. The super admin may do everything whatever its rows say (they are
- * listed for the UI and cannot be edited); editors manage and publish all content; authors manage and
- * publish the content they created.
+ * listed for the UI and cannot be edited); editors manage and publish all content and the media
+ * library; authors manage and publish the content they created, and may browse the library and upload.
  */
 export const BUILT_IN_ADMIN_ROLES: readonly BuiltInRole[] = [
   {
@@ -117,13 +120,19 @@ export const BUILT_IN_ADMIN_ROLES: readonly BuiltInRole[] = [
     code: EDITOR_CODE,
     name: 'Editor',
     description: 'Editors can manage and publish contents including those of other users.',
-    permissions: CONTENT_ACTIONS.map((action) => grant(action)),
+    permissions: [...CONTENT_ACTIONS, ...Object.values(ADMIN_ACTIONS.media)].map((action) => grant(action)),
   },
   {
     code: AUTHOR_CODE,
     name: 'Author',
     description: 'Authors can manage the content they have created.',
-    permissions: CONTENT_ACTIONS.map((action) => grant(action, [IS_CREATOR])),
+    // Authors may browse the library and upload; changing or deleting files stays with editors, since
+    // files record no creator to limit those to the author's own.
+    permissions: [
+      ...CONTENT_ACTIONS.map((action) => grant(action, [IS_CREATOR])),
+      grant(ADMIN_ACTIONS.media.read),
+      grant(ADMIN_ACTIONS.media.create),
+    ],
   },
 ];
 

@@ -136,7 +136,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     prefix: config.api.rest.prefix,
   });
   registerFileServing(app, deps.media.storage);
-  registerMediaAdminRoutes(app, deps, deps.media);
+  await registerMediaAdminRoutes(app, deps, deps.media);
   await registerAdminUi(app);
   await app.ready();
   return app;

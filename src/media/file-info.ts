@@ -35,7 +35,8 @@ export function parseFileInfo(fields: readonly string[], fileCount: number): Fil
   return values.map((value, index) => checkInfo(value, values.length > 1 ? index : undefined));
 }
 
-function checkInfo(value: unknown, index: number | undefined): FileInfo {
+/** One file's info (a JSON object, or nothing); `index` names the entry in error messages. */
+export function checkInfo(value: unknown, index?: number): FileInfo {
   const at = index === undefined ? 'fileInfo' : `fileInfo[${index}]`;
   const fail = (message: string) => new ValidationError(message, { key: 'fileInfo', source: 'body' });
   if (value === null || value === undefined) return {};

@@ -3,7 +3,7 @@ import type { QuorumConfig } from '../config/index.js';
 import { FULL_ACCESS } from '../core/access.js';
 import { inTransaction, type CoreContext } from '../core/context.js';
 import type { EventContext } from '../core/documents/events.js';
-import { findDocument, findDocuments } from '../core/documents/find.js';
+import { findDocument, findDocuments, type PaginationMeta } from '../core/documents/find.js';
 import type { Document } from '../core/documents/serialize.js';
 import { createDocument, deleteDocument, updateDocument } from '../core/documents/write.js';
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
@@ -203,6 +203,11 @@ export class MediaLibrary {
         : query;
     const { data } = await findDocuments(this.core, this.#type, { params: paged, access: FULL_ACCESS });
     return data;
+  }
+
+  /** A page of files with its pagination meta (the admin's media library): the same query language. */
+  page(params: unknown): Promise<{ data: Document[]; pagination: PaginationMeta }> {
+    return findDocuments(this.core, this.#type, { params, access: FULL_ACCESS });
   }
 
   /** GET /api/upload/files/:id (numeric id, as in Strapi); null when there is none. */

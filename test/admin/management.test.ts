@@ -218,10 +218,16 @@ describeEachDatabase('admin API: admin users, roles and who may manage them', (k
         expectError(await call(method, url, session.auth, body), 403, 'ForbiddenError');
       }
     }
+    // Authors' content permissions are limited to what they created; their media ones (read, upload) are not.
     const mine = await call('GET', '/users/me/permissions', author.auth);
-    expect(
-      mine.json().data.every((p: { conditions: string[] }) => p.conditions.join() === 'admin::is-creator'),
-    ).toBe(true);
+    const permissions: { action: string; conditions: string[] }[] = mine.json().data;
+    const content = permissions.filter((p) => p.action.startsWith('plugin::content-manager.'));
+    expect(content.length).toBeGreaterThan(0);
+    expect(content.every((p) => p.conditions.join() === 'admin::is-creator')).toBe(true);
+    expect(permissions.filter((p) => p.action.startsWith('plugin::upload.')).map((p) => p.action)).toEqual([
+      'plugin::upload.read',
+      'plugin::upload.assets.create',
+    ]);
   });
 });
 

@@ -1,12 +1,13 @@
-import type { FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { QuorumConfig } from '../../config/index.js';
 import {
   ApplicationError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../../core/errors.js';
-import type { Spool, SpooledFile } from '../../media/spool.js';
-import { tooLarge } from '../../media/spool.js';
+import { Spool, tooLarge, type SpooledFile } from '../../media/spool.js';
 
 export interface UploadForm {
   readonly files: SpooledFile[];
@@ -16,6 +17,50 @@ export interface UploadForm {
 
 /** The file field of Strapi's upload routes. */
 const FILE_FIELD = 'files';
+
+// Text fields of one upload: fileInfo entries and ref/refId/field are small.
+const FIELD_SIZE = 256 * 1024;
+const MAX_FIELDS = 200;
+
+/**
+ * Registers upload routes in a scope of their own with the multipart parser and the configured limits,
+ * so no other route accepts multipart bodies. Both the content API's and the admin API's upload routes
+ * go through here.
+ */
+export async function registerUploadScope(
+  app: FastifyInstance,
+  limits: QuorumConfig['upload'],
+  routes: (scope: FastifyInstance) => void,
+): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      limits: {
+        fileSize: limits.sizeLimit,
+        files: limits.maxFiles,
+        fields: MAX_FIELDS,
+        fieldSize: FIELD_SIZE,
+      },
+    });
+    routes(scope);
+  });
+}
+
+/**
+ * Runs `use` with the request's upload form spooled to temporary files, which are removed afterwards
+ * whatever happens (the media library has copied what it keeps to storage by then).
+ */
+export async function withUploadForm<T>(
+  request: FastifyRequest,
+  sizeLimit: number,
+  use: (form: UploadForm, spool: Spool) => Promise<T>,
+): Promise<T> {
+  const spool = new Spool();
+  try {
+    return await use(await readUploadForm(request, spool, sizeLimit), spool);
+  } finally {
+    await spool.dispose();
+  }
+}
 
 /**
  * Reads a multipart upload: each file is streamed to the spool as it arrives (never held in memory);

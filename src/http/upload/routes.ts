@@ -1,16 +1,13 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../../auth/principal.js';
 import { UPLOAD_ACTIONS } from '../../auth/users-permissions/actions.js';
 import type { QuorumConfig } from '../../config/index.js';
-import { NotFoundError, ValidationError } from '../../core/errors.js';
-import { currentTraceparent, validTraceparent } from '../../observability/trace-context.js';
-import type { EventContext } from '../../core/documents/events.js';
+import { ValidationError } from '../../core/errors.js';
 import type { AttachTarget } from '../../media/attach.js';
 import { parseFileInfo } from '../../media/file-info.js';
 import { fileNotFound, type MediaLibrary } from '../../media/library.js';
-import { Spool } from '../../media/spool.js';
-import { readUploadForm } from './multipart.js';
+import { registerUploadScope, withUploadForm } from './multipart.js';
+import { eventContext, fileId } from './request.js';
 
 export interface UploadApiDeps {
   readonly config: QuorumConfig;
@@ -19,34 +16,23 @@ export interface UploadApiDeps {
   readonly prefix: string;
 }
 
-// Text fields of one upload: fileInfo entries and ref/refId/field are small.
-const FIELD_SIZE = 256 * 1024;
-const MAX_FIELDS = 200;
-
 /**
  * Strapi's upload routes (reference §7): POST /api/upload (create, or update/replace with ?id=),
  * GET /api/upload/files[/:id], DELETE /api/upload/files/:id. Answers are bare JSON, not enveloped.
- * Multipart parsing is registered in this scope only, so no other route accepts multipart bodies.
  */
 export async function registerUploadApi(app: FastifyInstance, deps: UploadApiDeps): Promise<void> {
   const { auth, media, prefix } = deps;
-  const { sizeLimit, maxFiles } = deps.config.upload;
+  const { sizeLimit } = deps.config.upload;
 
   const authorize = async (request: FastifyRequest, action: string) =>
     auth.authorize(await auth.authenticate(request.headers.authorization), action);
 
-  await app.register(async (scope) => {
-    await scope.register(multipart, {
-      limits: { fileSize: sizeLimit, files: maxFiles, fields: MAX_FIELDS, fieldSize: FIELD_SIZE },
-    });
-
+  await registerUploadScope(app, deps.config.upload, (scope) => {
     scope.post<{ Querystring: { id?: unknown } }>(`${prefix}/upload`, async (request, reply) => {
       const principal = await auth.authenticate(request.headers.authorization);
       await auth.authorize(principal, UPLOAD_ACTIONS.upload);
       const id = request.query.id === undefined ? undefined : fileId(request.query.id);
-      const spool = new Spool();
-      try {
-        const { files, fields } = await readUploadForm(request, spool, sizeLimit);
+      return withUploadForm(request, sizeLimit, async ({ files, fields }, spool) => {
         const fileInfo = parseFileInfo(fields.get('fileInfo') ?? [], files.length);
         const event = eventContext(request);
         if (id !== undefined) {
@@ -60,9 +46,7 @@ export async function registerUploadApi(app: FastifyInstance, deps: UploadApiDep
         if (attach) await auth.authorize(principal, `${attach.ref}.update`);
         const created = await media.upload(spool, files, { fileInfo, attach, event });
         return reply.status(201).send(created);
-      } finally {
-        await spool.dispose();
-      }
+      });
     });
   });
 
@@ -84,12 +68,6 @@ export async function registerUploadApi(app: FastifyInstance, deps: UploadApiDep
   });
 }
 
-/** A file's numeric id; anything else names no file. */
-function fileId(raw: unknown): number {
-  if (typeof raw !== 'string' || !/^[1-9]\d{0,14}$/.test(raw)) throw new NotFoundError('file.notFound');
-  return Number(raw);
-}
-
 /** ref, refId and field go together (Strapi's attach-on-upload). */
 function attachTarget(fields: Map<string, string[]>): AttachTarget | undefined {
   const one = (name: string) => {
@@ -103,11 +81,4 @@ function attachTarget(fields: Map<string, string[]>): AttachTarget | undefined {
   if (ref === undefined && refId === undefined && field === undefined) return undefined;
   if (!ref || !refId || !field) throw new ValidationError('ref, refId and field must be given together');
   return { ref, refId, field };
-}
-
-function eventContext(request: FastifyRequest): EventContext {
-  return {
-    requestId: request.id,
-    traceparent: currentTraceparent() ?? validTraceparent(request.headers.traceparent),
-  };
 }
