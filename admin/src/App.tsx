@@ -8,6 +8,7 @@ import { HomePage } from './pages/HomePage';
 import { EditPage } from './pages/content/EditPage';
 import { ListPage } from './pages/content/ListPage';
 import { ClusterPage } from './pages/cluster/ClusterPage';
+import { MediaLibraryPage } from './pages/media/MediaLibraryPage';
 import { BuilderPage } from './pages/builder/BuilderPage';
 import { AdminRolesPage } from './pages/settings/AdminRolesPage';
 import { AdminUsersPage } from './pages/settings/AdminUsersPage';
@@ -33,6 +34,7 @@ export function App() {
         <Route path="content/:uid" element={<ListPage />} />
         <Route path="content/:uid/:documentId" element={<EditPage />} />
         <Route path="single/:uid" element={<EditPage single />} />
+        <Route path="media" element={<MediaLibraryPage />} />
         <Route path="cluster" element={<ClusterPage />} />
         <Route path="builder" element={<BuilderPage />} />
         <Route path="builder/:uid" element={<BuilderPage />} />

@@ -90,7 +90,7 @@ function send(path: string, options: RequestOptions, auth: boolean): Promise<Res
   });
 }
 
-function toApiError(response: Response, payload: unknown): ApiError {
+export function toApiError(response: { status: number; statusText: string }, payload: unknown): ApiError {
   const error = (
     payload as { error?: { message?: string; name?: string; details?: Record<string, unknown> } } | null
   )?.error;

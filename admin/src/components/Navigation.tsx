@@ -50,6 +50,8 @@ export function Navigation() {
           .filter((t) => t.kind === 'singleType')
           .sort(byName)
           .map((t) => link(`/single/${t.uid}`, displayName(t)))}
+        {can('plugin::upload.read') && section('Media')}
+        {can('plugin::upload.read') && link('/media', 'Media library')}
         {(can('plugin::content-type-builder.read') || can('admin::cluster.read')) &&
           section('Build & operate')}
         {can('plugin::content-type-builder.read') && link('/builder', 'Content-type builder')}

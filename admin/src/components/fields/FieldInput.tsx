@@ -1,10 +1,11 @@
-import { NumberInput, PasswordInput, Select, Switch, Text, TextInput, Textarea } from '@mantine/core';
+import { NumberInput, PasswordInput, Select, Switch, TextInput, Textarea } from '@mantine/core';
 import { labelOf } from '../../pages/content/columns';
 import { BlocksField } from './BlocksField';
 import { ComponentField } from './ComponentField';
 import { DynamicZoneField } from './DynamicZoneField';
 import { JsonField } from './JsonField';
-import { MarkdownField, valueAt } from './MarkdownField';
+import { MarkdownField } from './MarkdownField';
+import { MediaField } from './MediaField';
 import { RelationField } from './RelationField';
 import type { FieldProps } from './types';
 import { UidField } from './UidField';
@@ -80,23 +81,8 @@ export function FieldInput(props: FieldProps) {
     case 'dynamiczone':
       return <DynamicZoneField {...props} label={label} />;
     case 'media':
-      return <MediaSummary value={valueAt(form.getValues(), path)} label={label} />;
+      return <MediaField {...props} label={label} />;
     default:
       return <TextInput {...common} />;
   }
-}
-
-/** Media fields are shown, not edited, until the media library screen exists. */
-function MediaSummary({ value, label }: { value: unknown; label: string }) {
-  const files = (Array.isArray(value) ? value : value ? [value] : []) as { name?: string }[];
-  return (
-    <div>
-      <Text size="sm" fw={500}>
-        {label}
-      </Text>
-      <Text size="sm" c="dimmed">
-        {files.length ? files.map((f) => f.name).join(', ') : 'No file'}
-      </Text>
-    </div>
-  );
 }

@@ -44,6 +44,7 @@ const article = {
   quotes: { type: 'component', component: 'shared.quote', repeatable: true },
   blocks: { type: 'dynamiczone', components: ['shared.quote'] },
   cover: { type: 'media' },
+  gallery: { type: 'media', multiple: true },
 } as const;
 
 describe('edit form values', () => {
@@ -59,6 +60,10 @@ describe('edit form values', () => {
     quotes: [{ id: 1, title: 'One', data: { x: 1 } }],
     blocks: [{ __component: 'shared.quote', id: 9, title: 'Z', data: null }],
     cover: { id: 3, name: 'cover.png' },
+    gallery: [
+      { id: 5, name: 'b.png' },
+      { id: 4, name: 'a.png' },
+    ],
   };
 
   it('turns a document into input values and back into the same body, relations as documentIds', () => {
@@ -78,11 +83,13 @@ describe('edit form values', () => {
       seo: { metaTitle: 'Meta', tags: { set: ['a2'] } },
       quotes: [{ title: 'One', data: { x: 1 } }],
       blocks: [{ __component: 'shared.quote', title: 'Z', data: null }],
+      // Media by file id, in the field's order.
+      cover: 3,
+      gallery: [5, 4],
     });
-    // Left alone: the password (empty: unchanged), plugin relations (read-only here), media (not edited).
+    // Left alone: the password (empty: unchanged), plugin relations (read-only here).
     expect(body).not.toHaveProperty('secret');
     expect(body).not.toHaveProperty('owner');
-    expect(body).not.toHaveProperty('cover');
   });
 
   it('keeps reordered and removed entries, and clears relations and components', () => {
@@ -94,12 +101,14 @@ describe('edit form values', () => {
     values.author = null;
     values.seo = null;
     values.quotes = [];
+    values.cover = null;
+    values.gallery = [];
     const body = toPayload(article, values, schema);
     expect(body.blocks).toEqual([
       { __component: 'shared.quote', title: 'B', data: null },
       { __component: 'shared.quote', title: 'A', data: { y: 2 } },
     ]);
-    expect(body).toMatchObject({ author: null, seo: null, quotes: [] });
+    expect(body).toMatchObject({ author: null, seo: null, quotes: [], cover: null, gallery: [] });
   });
 
   it('reports invalid JSON at the nested field’s path, as the API would', () => {

@@ -89,7 +89,9 @@ function toFormValue(a: AttributeDefinition, v: unknown, schema: SchemaLookup): 
           })
         : [];
     case 'media':
-      return v ?? null;
+      // File objects, so the field shows thumbnails; toPayload sends their ids.
+      if (a.multiple) return Array.isArray(v) ? v : [];
+      return v && typeof v === 'object' ? v : null;
     default:
       return v === null || v === undefined ? '' : String(v);
   }
@@ -118,7 +120,7 @@ function build(
 ): Values {
   const body: Values = {};
   for (const [name, a] of Object.entries(attributes)) {
-    if (a.private || a.type === 'media' || !(name in values)) continue;
+    if (a.private || !(name in values)) continue;
     const v = values[name];
     const path = `${prefix}${name}`;
     switch (a.type) {
@@ -151,6 +153,12 @@ function build(
           ? { set: (v as RelationOption[]).map((o) => o.documentId) }
           : ((v as RelationOption | null)?.documentId ?? null);
         break;
+      case 'media': {
+        // Files are written by numeric id, as Strapi does; an array is the field's whole new list, in order.
+        const id = (f: unknown) => (f as { id: number }).id;
+        body[name] = a.multiple ? ((v as unknown[] | null) ?? []).map(id) : v ? id(v) : null;
+        break;
+      }
       case 'component': {
         const attrs = schema.components.get(a.component ?? '')?.definition.attributes ?? {};
         if (a.repeatable)

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { uploadsFolder } from '../media/helpers.js';
+import { ensureAdminBuilt, launchBrowser, newPage, screenshot } from './browser.js';
+import { adminSession, startUiNode, type UiNode } from './ui-node.js';
+
+const ARTICLE_UID = 'api::article.article';
+
+describe('admin UI: media library and media fields', () => {
+  let node: UiNode;
+  let browser: Browser;
+  let page: Page;
+  let admin: { auth: string; init: string };
+  let documentId: string;
+
+  beforeAll(async () => {
+    ensureAdminBuilt();
+    [node, browser] = await Promise.all([
+      startUiNode({ upload: { local: { folder: uploadsFolder() } } }, 'media'),
+      launchBrowser(),
+    ]);
+    admin = await adminSession(node);
+    const created = await node.request({
+      method: 'POST',
+      url: `/admin/api/content-manager/collection-types/${ARTICLE_UID}`,
+      body: { data: { title: 'Sunsets' } },
+      auth: admin.auth,
+    });
+    expect(created.status, created.body).toBe(201);
+    documentId = created.json().data.documentId;
+    page = await newPage(browser, node.url);
+    await page.addInitScript(admin.init);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await node?.close();
+  });
+
+  it('uploads an image, edits its alt text, attaches it to an entry, and the content API returns it', async () => {
+    const image = await sharp({
+      create: { width: 640, height: 400, channels: 3, background: { r: 230, g: 120, b: 40 } },
+    })
+      .png()
+      .toBuffer();
+
+    await page.goto('/admin');
+    await page.getByRole('link', { name: 'Media library' }).click();
+    await page.getByRole('heading', { name: 'Media library' }).waitFor();
+    await page.getByLabel('Files to upload').setInputFiles({
+      name: 'sunset.png',
+      mimeType: 'image/png',
+      buffer: image,
+    });
+    await page.getByText('Uploaded', { exact: true }).waitFor();
+    expect(
+      await page.getByRole('progressbar', { name: 'Upload of sunset.png' }).getAttribute('aria-valuenow'),
+    ).toBe('100');
+    // The grid shows the server's thumbnail format, not the original.
+    const card = page.getByRole('article', { name: 'sunset.png' });
+    const thumbnail = card.getByRole('img', { name: 'sunset.png' });
+    await thumbnail.waitFor();
+    expect(await thumbnail.getAttribute('src')).toMatch(/^\/uploads\/thumbnail_/);
+
+    await card.getByRole('button', { name: 'Edit sunset.png' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit sunset.png' });
+    await dialog.getByLabel('Alternative text').fill('An orange sunset');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await card.getByRole('img', { name: 'An orange sunset' }).waitFor();
+    await screenshot(page, 'media-library');
+
+    // The entry's single media field: pick the file in the library, save, publish.
+    await page.goto(`/admin/content/${ARTICLE_UID}/${documentId}`);
+    await page.getByRole('button', { name: 'Choose Cover' }).click();
+    const picker = page.getByRole('dialog', { name: /Cover: choose a file/ });
+    await picker.getByRole('checkbox', { name: 'sunset.png' }).check();
+    await picker.getByRole('button', { name: 'Use the selection' }).click();
+    await page.getByRole('group', { name: 'Cover' }).getByText('sunset.png').waitFor();
+
+    // The multiple field: an existing file plus one uploaded from the picker (selected as it arrives),
+    // then reordered.
+    await page.getByRole('button', { name: 'Choose Gallery' }).click();
+    const gallery = page.getByRole('dialog', { name: /Gallery: choose files/ });
+    await gallery.getByRole('checkbox', { name: 'sunset.png' }).check();
+    await gallery.getByLabel('Files to upload').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('Sunset notes'),
+    });
+    await gallery.getByRole('checkbox', { name: 'notes.txt', checked: true }).waitFor();
+    await gallery.getByRole('button', { name: 'Use the selection' }).click();
+    await page.getByRole('button', { name: 'Move notes.txt up' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Move notes.txt up' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published', { exact: true }).first().waitFor();
+
+    // Through the content API, with a read-only API token created for this test.
+    const token = await node.request({
+      method: 'POST',
+      url: '/admin/api/api-tokens',
+      body: { name: 'site', type: 'read-only' },
+      auth: admin.auth,
+    });
+    expect(token.status, token.body).toBe(201);
+    const article = await node.request({
+      url: '/api/articles?populate[0]=cover&populate[1]=gallery',
+      auth: `Bearer ${token.json().data.accessKey}`,
+    });
+    expect(article.status, article.body).toBe(200);
+    expect(article.json().data).toMatchObject([
+      {
+        title: 'Sunsets',
+        cover: { name: 'sunset.png', alternativeText: 'An orange sunset', mime: 'image/png' },
+      },
+    ]);
+  });
+});
