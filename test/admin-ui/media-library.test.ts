@@ -38,7 +38,7 @@ describe('admin UI: media library and media fields', () => {
     await node?.close();
   });
 
-  it('uploads an image, edits its alt text, attaches it to an entry, and the content API returns it', async () => {
+  it('uploads (picker, drop), edits alt text, deletes, fills single and multiple media fields; /api returns them', async () => {
     const image = await sharp({
       create: { width: 640, height: 400, channels: 3, background: { r: 230, g: 120, b: 40 } },
     })
@@ -69,6 +69,21 @@ describe('admin UI: media library and media fields', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await card.getByRole('img', { name: 'An orange sunset' }).waitFor();
     await screenshot(page, 'media-library');
+
+    // Drag and drop (a DataTransfer built in the page, as a drop from the desktop delivers it), then
+    // delete after the confirmation.
+    const dropped = await page.evaluateHandle(
+      `(() => { const t = new DataTransfer(); t.items.add(new File(['draft'], 'dropped.txt', { type: 'text/plain' })); return t; })()`,
+    );
+    await page.getByRole('group', { name: /^Upload files/ }).dispatchEvent('drop', { dataTransfer: dropped });
+    const droppedCard = page.getByRole('article', { name: 'dropped.txt' });
+    await droppedCard.getByRole('img', { name: 'Text file dropped.txt' }).waitFor();
+    await droppedCard.getByRole('button', { name: 'Delete dropped.txt' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete dropped.txt?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await droppedCard.waitFor({ state: 'detached' });
 
     // The entry's single media field: pick the file in the library, save, publish.
     await page.goto(`/admin/content/${ARTICLE_UID}/${documentId}`);

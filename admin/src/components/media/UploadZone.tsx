@@ -67,7 +67,10 @@ export function UploadZone({ onUploaded }: Props) {
           e.preventDefault();
           setDragging(true);
         }}
-        onDragLeave={() => setDragging(false)}
+        // Moving over the zone's own children fires dragleave too: only leaving the zone ends the highlight.
+        onDragLeave={(e) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        }}
         onDrop={onDrop}
         style={{
           borderStyle: 'dashed',
