@@ -356,8 +356,11 @@ describeEachDatabase('dead letters and replay', (kind) => {
       since: new Date(Date.now() + 60_000).toISOString(),
     });
     expect(future.json()).toEqual({ data: { replayed: 0 } });
-    const delivered = await n.adminRequest('GET', `/webhooks/${hook.id}/deliveries?status=delivered`);
-    expect(delivered.json().data.results).toHaveLength(2);
+    // The receiver has both requests; each outcome is recorded just after its response arrives.
+    const delivered = await eventually('both recorded as delivered', async () => {
+      const list = await n.adminRequest('GET', `/webhooks/${hook.id}/deliveries?status=delivered`);
+      return list.json().data.results.length === 2 ? list : undefined;
+    });
     expect(delivered.json().data.results[0]).toMatchObject({
       status: 'delivered',
       lastStatusCode: 200,
