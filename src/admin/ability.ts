@@ -1,3 +1,4 @@
+import { FULL_ACCESS, type AccessScope } from '../core/access.js';
 import { IS_CREATOR, isContentAction, type PermissionInput } from './actions.js';
 
 /**
@@ -57,4 +58,15 @@ export function contentAccess(
     return { allowed: true, createdBy: adminId };
   // An unknown condition never widens access.
   return { allowed: false };
+}
+
+/**
+ * The core access scope of a content-manager action: everything, or the admin's own documents as a
+ * condition on the creator column, which the core compiles into the WHERE clause of every read, count,
+ * update, delete and publication (so lists and totals only ever contain the admin's documents).
+ */
+export function contentScope(access: ContentAccess & { allowed: true }): AccessScope {
+  if (access.createdBy === undefined) return FULL_ACCESS;
+  // No cacheKey: plans carrying one admin's id must not be shared with others.
+  return { canRead: () => true, conditions: { createdBy: { $eq: access.createdBy } } };
 }

@@ -122,7 +122,7 @@ describe('admin UI: content manager', () => {
     expect((await node.request({ url: '/api/articles' })).json().data).toHaveLength(3);
   });
 
-  it('offers an Author (own documents only) no content the content-manager routes would refuse', async () => {
+  it('lets an Author (own documents only) create and edit their own entries, and shows them no others', async () => {
     const roles = (await node.request({ url: '/admin/api/roles', auth: admin.auth })).json().data;
     const author = roles.find((r: { code: string }) => r.code === 'strapi-author');
     const password = 'Correct-horse-9';
@@ -152,8 +152,25 @@ describe('admin UI: content manager', () => {
     await expect.poll(() => authorPage.locator('.mantine-Skeleton-root').count()).toBe(0);
     const nav = authorPage.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByText('Collection types').waitFor();
-    expect(await nav.getByRole('link', { name: 'Article' }).count()).toBe(0);
     expect(await nav.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
+
+    // The root admin's articles exist, but the Author's list holds only their own.
+    await nav.getByRole('link', { name: 'Article' }).click();
+    await authorPage.getByText('No entries yet').waitFor();
+    await authorPage.getByRole('link', { name: 'Create new entry' }).click();
+    await authorPage.getByLabel(/^Title/).fill('My first draft');
+    await authorPage.getByRole('button', { name: 'Save' }).click();
+    await authorPage.waitForURL(/\/admin\/content\/api::article\.article\/[a-z0-9]{20,}$/);
+    await authorPage.getByLabel(/^Title/).fill('My first draft, edited');
+    await authorPage.getByRole('button', { name: 'Save' }).click();
+    // Both saves notify "Saved": the server's copy tells that the edit went through.
+    const documentId = authorPage.url().split('/').pop();
+    await expect
+      .poll(async () => (await cm('GET', `api::article.article/${documentId}`)).json().data.title)
+      .toBe('My first draft, edited');
+
+    await nav.getByRole('link', { name: 'Article' }).click();
+    await authorPage.getByText('1 entry', { exact: true }).waitFor();
     await authorPage.context().close();
   });
 });

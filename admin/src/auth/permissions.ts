@@ -3,7 +3,9 @@ import { useAuth } from './AuthProvider';
 /**
  * May the logged-in admin perform `action` (on `subject`)? Mirrors the server's rule (a null subject on
  * a content-manager action covers every `api::` type) so the UI hides what the server would refuse;
- * the server still decides.
+ * the server still decides. A permission limited to the admin's own documents (`admin::is-creator`)
+ * counts: the content-manager routes apply it to every list and document, answering only the admin's
+ * own documents and 403 for the others.
  */
 export function useCan(): (action: string, subject?: string) => boolean {
   const { state } = useAuth();
@@ -18,9 +20,6 @@ export function useCan(): (action: string, subject?: string) => boolean {
         (p.subject === (subject ?? null) ||
           (p.subject === null &&
             action.startsWith('plugin::content-manager.') &&
-            !!subject?.startsWith('api::'))) &&
-        // The content-manager routes refuse permissions limited to the admin's own documents (for now),
-        // so the UI must not offer what they allow.
-        (!action.startsWith('plugin::content-manager.') || p.conditions.length === 0),
+            !!subject?.startsWith('api::'))),
     );
 }

@@ -6,8 +6,13 @@ import { parseFilters } from '../query/filters.js';
 import type { QueryScope } from '../query/links.js';
 import { parseSingleQuery } from '../query/parse.js';
 import type { FilterNode, Status } from '../query/types.js';
-import type { ContentType } from '../schema/model.js';
+import type { ContentType, ScalarAttribute } from '../schema/model.js';
+import { CREATED_BY_FIELD } from '../schema/system-fields.js';
 import type { Executor } from '../../db/types.js';
+
+const CONDITION_FIELDS: ReadonlyMap<string, ScalarAttribute> = new Map([
+  [CREATED_BY_FIELD.name, CREATED_BY_FIELD],
+]);
 
 /** How an operation reads and checks on behalf of its caller. */
 export interface ResolvedAccess {
@@ -24,8 +29,9 @@ export function resolveAccess(
   access: AccessScope = FULL_ACCESS,
 ): ResolvedAccess {
   const schema = ctx.schema();
-  // Conditions are written by administrators, not clients: they may walk any relation.
-  const trusted: QueryScope = { schema, canRead: () => true };
+  // Conditions are written by administrators, not clients: they may walk any relation and name the
+  // creator column.
+  const trusted: QueryScope = { schema, canRead: () => true, conditionFields: CONDITION_FIELDS };
   const parsed = new Map<string, FilterNode | undefined>();
   const scope: QueryScope = {
     schema,

@@ -75,8 +75,9 @@ export async function createDocument(
     writeTransaction(ctx, async (trx) => {
       const documentId = createId();
       const id = await insertDocument(ctx, trx, type, documentId, input, publish);
-      await requireWithinConditions(ctx, trx, type, documentId, access);
+      // The authors first: an admin's own-documents condition is on created_by_id.
       await recordAuthors(trx, type, documentId, authorColumns(options.actor));
+      await requireWithinConditions(ctx, trx, type, documentId, access);
       await emitEvents(ctx, trx, type, documentId, writeEvents(type, 'entry.create', publish), options.event);
       return respond(ctx, trx, type, id, query);
     }),
@@ -161,13 +162,13 @@ export async function updateDocument(
       // A document outside the caller's conditions is, for them, a document that does not exist.
       if (!current || !(await matchesConditions(ctx, trx, type, documentId, status, access))) return null;
       const id = await updateRows(ctx, trx, type, current, input, publish);
-      await requireWithinConditions(ctx, trx, type, documentId, access);
       await recordAuthors(
         trx,
         type,
         documentId,
         authorColumns(options.actor, current, publish && type.draftAndPublish),
       );
+      await requireWithinConditions(ctx, trx, type, documentId, access);
       await emitEvents(ctx, trx, type, documentId, writeEvents(type, 'entry.update', publish), options.event);
       return respond(ctx, trx, type, id, query);
     }),

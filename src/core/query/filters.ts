@@ -107,6 +107,8 @@ function parseAttribute(
     if (field.private || field.type === 'password') throw keyError(key, path);
     return parseFieldCondition(walk, field, value, [...path, key]);
   }
+  const conditionField = model.modelType === 'contentType' ? walk.scope.conditionFields?.get(key) : undefined;
+  if (conditionField) return parseFieldCondition(walk, conditionField, value, [...path, key]);
   const attribute = model.attributes.get(key);
   if (!attribute || attribute.private) throw keyError(key, path);
   const link = resolveLink(walk.scope, model, attribute);

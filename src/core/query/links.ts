@@ -1,4 +1,4 @@
-import type { Attribute, Model } from '../schema/model.js';
+import type { Attribute, Model, ScalarAttribute } from '../schema/model.js';
 import type { Schema } from '../schema/registry.js';
 import { mediaRelation, relationView } from '../schema/relations.js';
 import type { FilterNode, RelatedLink } from './types.js';
@@ -9,6 +9,11 @@ export interface QueryScope {
   canRead(uid: string): boolean;
   /** The caller's read conditions on a related type, as a filter tree (undefined: none). */
   readConditions?(model: Model): FilterNode | undefined;
+  /**
+   * Fields of content types that only permission conditions may filter on (the creator column), by name;
+   * absent for what clients send.
+   */
+  readonly conditionFields?: ReadonlyMap<string, ScalarAttribute>;
 }
 
 /**

@@ -23,6 +23,15 @@ export const DOCUMENT_ID_FIELD = system('documentId', 'document_id', 'string');
 export const CREATED_AT_FIELD = system('createdAt', 'created_at', 'datetime');
 export const UPDATED_AT_FIELD = system('updatedAt', 'updated_at', 'datetime');
 export const PUBLISHED_AT_FIELD = system('publishedAt', 'published_at', 'datetime');
+/**
+ * The admin who created a document (content tables' created_by_id). Private: never serialized, and not in
+ * any model's fields, so clients cannot filter on it; only permission conditions reach it (QueryScope
+ * `conditionFields`), which is how `admin::is-creator` becomes part of a query's WHERE clause.
+ */
+export const CREATED_BY_FIELD: ScalarAttribute = Object.freeze({
+  ...system('createdBy', 'created_by_id', 'integer'),
+  private: true,
+});
 
 /** Fields every content type has, in output order (id and documentId first, timestamps after attributes). */
 export const CONTENT_TYPE_LEADING_FIELDS = [ID_FIELD, DOCUMENT_ID_FIELD] as const;

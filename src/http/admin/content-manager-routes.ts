@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { contentAccess } from '../../admin/ability.js';
+import { contentAccess, contentScope } from '../../admin/ability.js';
 import { ADMIN_ACTIONS } from '../../admin/actions.js';
-import { FULL_ACCESS } from '../../core/access.js';
+import { FULL_ACCESS, type AccessScope } from '../../core/access.js';
 import { findDocument, findDocuments, findSingleDocument } from '../../core/documents/find.js';
 import { publishDocument, unpublishDocument } from '../../core/documents/publication.js';
 import type { Document } from '../../core/documents/serialize.js';
@@ -41,18 +41,36 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
   const base = `${ADMIN_PREFIX}/content-manager`;
   const actions = ADMIN_ACTIONS.content;
 
-  /** The type, and the admin's actor id once they are known to hold `action` on it. */
+  /**
+   * The type, the admin's actor id and the access scope of `action` on it, once they are known to hold
+   * it: every document, or only those they created (the Author role's `admin::is-creator`).
+   */
   async function authorize(request: FastifyRequest, uid: string, action: string) {
     const type = core.schema().contentTypes.get(uid);
     if (!type || uid.startsWith('plugin::') || uid.startsWith('admin::')) throw new NotFoundError();
     const principal = await adminOf(deps, request);
     const access = contentAccess(principal.ability, principal.user.id, action, uid);
     if (!access.allowed) throw new ForbiddenError();
-    // Permissions limited to the admin's own documents are enforced by the server on no content-manager
-    // route yet: refuse rather than show or change documents the admin may not touch.
-    if (access.createdBy !== undefined)
-      throw new ForbiddenError('Permissions limited to your own documents are not supported here yet');
-    return { type, actor: { adminId: principal.user.id }, event: { requestId: request.id } };
+    return {
+      type,
+      scope: contentScope(access),
+      actor: { adminId: principal.user.id },
+      event: { requestId: request.id },
+    };
+  }
+
+  /**
+   * For an admin limited to their own documents, a document that exists but is not theirs is a 403, as
+   * in Strapi's content manager (its permission checker runs on the loaded document and answers
+   * Forbidden), while a missing one stays a 404, so the UI can tell "not yours" from "gone". Only the
+   * status comes from here: the operation that follows applies the condition in its own SQL.
+   */
+  async function requireOwn(type: ContentType, documentId: string, scope: AccessScope): Promise<void> {
+    if (scope === FULL_ACCESS) return;
+    const params = draftParams(type, { fields: ['documentId'] });
+    if (await findDocument(core, type, documentId, { params, access: scope })) return;
+    if (await findDocument(core, type, documentId, { params, access: FULL_ACCESS }))
+      throw new ForbiddenError('This document belongs to another admin');
   }
 
   function collection(type: ContentType): ContentType {
@@ -85,23 +103,25 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
   });
 
   app.get<{ Params: UidParams }>(`${base}/collection-types/:uid`, async (request) => {
-    const { type } = await authorize(request, request.params.uid, actions.read);
+    const { type, scope } = await authorize(request, request.params.uid, actions.read);
     collection(type);
     const query = isPlainObject(request.query) ? request.query : {};
     const { data, pagination } = await findDocuments(core, type, {
       params: draftParams(type, query),
-      access: FULL_ACCESS,
+      access: scope,
     });
     return { data: await withStatus(type, data), meta: { pagination } };
   });
 
   app.post<{ Params: UidParams }>(`${base}/collection-types/:uid`, async (request, reply) => {
-    const { type, actor, event } = await authorize(request, request.params.uid, actions.create);
+    const { type, scope, actor, event } = await authorize(request, request.params.uid, actions.create);
     collection(type);
     const { data } = parseBody(writeBody, request.body);
+    // The new document's created_by_id is the actor, so it is inside an Author's scope.
     const created = await createDocument(core, type, {
       data,
       params: editParams(type),
+      access: scope,
       actor,
       event,
     });
@@ -109,23 +129,26 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
   });
 
   app.get<{ Params: DocumentParams }>(`${base}/collection-types/:uid/:documentId`, async (request) => {
-    const { type } = await authorize(request, request.params.uid, actions.read);
+    const { type, scope } = await authorize(request, request.params.uid, actions.read);
     collection(type);
+    await requireOwn(type, request.params.documentId, scope);
     const document = await findDocument(core, type, request.params.documentId, {
       params: editParams(type),
-      access: FULL_ACCESS,
+      access: scope,
     });
     if (!document) throw new NotFoundError();
     return { data: document, meta: { status: await statusOf(type, document) } };
   });
 
   app.put<{ Params: DocumentParams }>(`${base}/collection-types/:uid/:documentId`, async (request) => {
-    const { type, actor, event } = await authorize(request, request.params.uid, actions.update);
+    const { type, scope, actor, event } = await authorize(request, request.params.uid, actions.update);
     collection(type);
     const { data } = parseBody(writeBody, request.body);
+    await requireOwn(type, request.params.documentId, scope);
     const updated = await updateDocument(core, type, request.params.documentId, {
       data,
       params: editParams(type),
+      access: scope,
       actor,
       event,
     });
@@ -134,9 +157,10 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
   });
 
   app.delete<{ Params: DocumentParams }>(`${base}/collection-types/:uid/:documentId`, async (request) => {
-    const { type, event } = await authorize(request, request.params.uid, actions.delete);
+    const { type, scope, event } = await authorize(request, request.params.uid, actions.delete);
     collection(type);
-    await deleteDocument(core, type, request.params.documentId, { params: {}, event });
+    await requireOwn(type, request.params.documentId, scope);
+    await deleteDocument(core, type, request.params.documentId, { params: {}, access: scope, event });
     return { data: { documentId: request.params.documentId } };
   });
 
@@ -144,15 +168,16 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
     app.post<{ Params: DocumentParams }>(
       `${base}/collection-types/:uid/:documentId/${verb}`,
       async (request) => {
-        const { type, event } = await authorize(request, request.params.uid, actions.publish);
-        return publication(collection(type), request.params.documentId, verb, event);
+        const { type, scope, event } = await authorize(request, request.params.uid, actions.publish);
+        await requireOwn(collection(type), request.params.documentId, scope);
+        return publication(type, request.params.documentId, verb, scope, event);
       },
     );
     app.post<{ Params: UidParams }>(`${base}/single-types/:uid/${verb}`, async (request) => {
-      const { type, event } = await authorize(request, request.params.uid, actions.publish);
-      const current = await single(type);
+      const { type, scope, event } = await authorize(request, request.params.uid, actions.publish);
+      const current = await single(type, scope);
       if (!current) throw new NotFoundError();
-      return publication(type, current.documentId as string, verb, event);
+      return publication(type, current.documentId as string, verb, scope, event);
     });
   }
 
@@ -164,15 +189,17 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
     ['delete', actions.delete],
   ] as const) {
     app.post<{ Params: UidParams }>(`${base}/collection-types/:uid/actions/bulk-${verb}`, async (request) => {
-      const { type, event } = await authorize(request, request.params.uid, action);
+      const { type, scope, event } = await authorize(request, request.params.uid, action);
       collection(type);
       const { documentIds } = parseBody(bulkBody, request.body);
       const failed: { documentId: string; message: string }[] = [];
       let count = 0;
       for (const documentId of documentIds) {
         try {
-          if (verb === 'delete') await deleteDocument(core, type, documentId, { params: {}, event });
-          else await publication(type, documentId, verb, event);
+          await requireOwn(type, documentId, scope);
+          if (verb === 'delete')
+            await deleteDocument(core, type, documentId, { params: {}, access: scope, event });
+          else await publication(type, documentId, verb, scope, event);
           count++;
         } catch (err) {
           failed.push({ documentId, message: (err as Error).message });
@@ -183,48 +210,54 @@ export function registerContentManagerRoutes(app: FastifyInstance, deps: AdminAp
   }
 
   app.get<{ Params: UidParams }>(`${base}/single-types/:uid`, async (request) => {
-    const { type } = await authorize(request, request.params.uid, actions.read);
-    const document = await single(type);
+    const { type, scope } = await authorize(request, request.params.uid, actions.read);
+    const document = await single(type, scope);
     return { data: document, meta: { status: document ? await statusOf(type, document) : 'draft' } };
   });
 
   app.put<{ Params: UidParams }>(`${base}/single-types/:uid`, async (request) => {
-    const { type, actor, event } = await authorize(request, request.params.uid, actions.update);
-    if (type.kind !== 'singleType') throw new NotFoundError();
+    const { type, scope, actor, event } = await authorize(request, request.params.uid, actions.update);
     const { data } = parseBody(writeBody, request.body);
+    await single(type, scope);
     const document = await upsertSingleDocument(core, type, {
       data,
       params: editParams(type),
+      access: scope,
       actor,
       event,
     });
     return { data: document, meta: { status: await statusOf(type, document) } };
   });
 
-  async function single(type: ContentType): Promise<Document | null> {
+  /** The single type's document within the admin's scope; null when there is none yet; 403 when not theirs. */
+  async function single(type: ContentType, scope: AccessScope): Promise<Document | null> {
     if (type.kind !== 'singleType') throw new NotFoundError();
-    try {
-      return await findSingleDocument(core, type, {
-        params: editParams(type),
-        access: FULL_ACCESS,
-      });
-    } catch (err) {
-      if (err instanceof NotFoundError) return null;
-      throw err;
-    }
+    const find = async (access: AccessScope) => {
+      try {
+        return await findSingleDocument(core, type, { params: editParams(type), access });
+      } catch (err) {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      }
+    };
+    const document = await find(scope);
+    if (!document && scope !== FULL_ACCESS && (await find(FULL_ACCESS)))
+      throw new ForbiddenError('This document belongs to another admin');
+    return document;
   }
 
   async function publication(
     type: ContentType,
     documentId: string,
     verb: 'publish' | 'unpublish',
+    access: AccessScope,
     event: { requestId: string },
   ) {
     if (!type.draftAndPublish) throw new ValidationError(`${type.uid} has no draft and publish`);
     const result =
       verb === 'publish'
-        ? await publishDocument(core, type, documentId, { event })
-        : await unpublishDocument(core, type, documentId, { event });
+        ? await publishDocument(core, type, documentId, { access, event })
+        : await unpublishDocument(core, type, documentId, { access, event });
     if (!result) throw new NotFoundError(verb === 'publish' ? 'No draft to publish' : 'Not published');
     return { data: result, meta: { status: verb === 'publish' ? 'published' : 'draft' } };
   }
