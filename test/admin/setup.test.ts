@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
+import { applySystemMigrations } from '../../src/db/system/apply.js';
 import { createNode, type QuorumNode } from '../../src/node/node.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/databases.js';
 import { describeEachDatabase } from '../helpers/each-database.js';
@@ -91,19 +92,72 @@ describeEachDatabase('admin API: first-admin setup', (kind) => {
       'plugin::content-manager.explorer.publish',
       'plugin::content-manager.explorer.read',
       'plugin::content-manager.explorer.update',
+      'plugin::upload.assets.create',
+      'plugin::upload.assets.delete',
+      'plugin::upload.assets.update',
+      'plugin::upload.read',
     ]);
     expect(
       editor.every(
         (p: { subject: null; conditions: string[] }) => p.subject === null && !p.conditions.length,
       ),
     ).toBe(true);
+    // Authors: their own documents only; in the media library they may browse and upload (files record
+    // no creator to limit updates and deletes to).
     const author = await permissionsOf(roles[2].id);
-    expect(author).toHaveLength(5);
-    expect(author.every((p: { conditions: string[] }) => p.conditions.join() === 'admin::is-creator')).toBe(
+    const [content, media] = [
+      author.filter((p: { action: string }) => p.action.startsWith('plugin::content-manager.')),
+      author.filter((p: { action: string }) => p.action.startsWith('plugin::upload.')),
+    ];
+    expect(content).toHaveLength(5);
+    expect(author).toHaveLength(content.length + media.length);
+    expect(content.every((p: { conditions: string[] }) => p.conditions.join() === 'admin::is-creator')).toBe(
       true,
     );
+    expect(media.map((p: { action: string }) => p.action).sort()).toEqual([
+      'plugin::upload.assets.create',
+      'plugin::upload.read',
+    ]);
     const superAdmin = await permissionsOf(roles[0].id);
     expect(superAdmin.map((p: { action: string }) => p.action)).toContain('admin::api-tokens.create');
+  });
+
+  it('gives built-in roles seeded before the media library its grants on upgrade, once', async () => {
+    const { db, dialect } = t.node.database;
+    const mediaGrants = async () =>
+      (
+        await db
+          .selectFrom('quorum_admin_permissions as p')
+          .innerJoin('quorum_admin_roles as r', 'r.id', 'p.role_id')
+          .select(['r.code', 'p.action'])
+          .where('p.action', 'like', 'plugin::upload.%')
+          .where('r.code', 'in', ['strapi-editor', 'strapi-author'])
+          .orderBy('r.code')
+          .orderBy('p.action')
+          .execute()
+      ).map((row) => `${row.code} ${row.action}`);
+    const seeded = await mediaGrants();
+    expect(seeded).toHaveLength(6);
+    // A database from before: the roles exist without media grants, and the migration has not run.
+    const roleIds = db
+      .selectFrom('quorum_admin_roles')
+      .select('id')
+      .where('code', 'in', ['strapi-editor', 'strapi-author']);
+    await db
+      .deleteFrom('quorum_admin_permissions')
+      .where('action', 'like', 'plugin::upload.%')
+      .where('role_id', 'in', roleIds)
+      .execute();
+    await db.deleteFrom('quorum_migrations').where('name', '=', '0501-admin-media-grants').execute();
+    expect(await mediaGrants()).toEqual([]);
+
+    const upgrade = () => db.transaction().execute((trx) => applySystemMigrations(trx, dialect));
+    expect(await upgrade()).toEqual(['0501-admin-media-grants']);
+    expect(await mediaGrants()).toEqual(seeded);
+    // Running it again (on a database that has the grants) adds nothing.
+    await db.deleteFrom('quorum_migrations').where('name', '=', '0501-admin-media-grants').execute();
+    await upgrade();
+    expect(await mediaGrants()).toEqual(seeded);
   });
 });
 

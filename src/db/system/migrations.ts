@@ -392,6 +392,35 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
         .execute(trx);
     },
   },
+  {
+    // Built-in admin roles are seeded once, so an Editor or Author role created before the media library
+    // lacks its grants. Add the missing ones (as a new database seeds them); grants an admin changed or
+    // added stay as they are. A database without these roles yet gets them whole when they are seeded.
+    name: '0501-admin-media-grants',
+    async up(trx, d) {
+      const grants: Record<string, readonly string[]> = {
+        'strapi-editor': [
+          'plugin::upload.read',
+          'plugin::upload.assets.create',
+          'plugin::upload.assets.update',
+          'plugin::upload.assets.delete',
+        ],
+        'strapi-author': ['plugin::upload.read', 'plugin::upload.assets.create'],
+      };
+      const now = sql`cast(${new Date().toISOString()} as ${sql.raw(d.columnType('datetime'))})`;
+      const noConditions = sql`cast(${d.toDb('json', [])} as ${sql.raw(d.columnType('json'))})`;
+      for (const [code, actions] of Object.entries(grants)) {
+        for (const action of actions) {
+          await sql`insert into quorum_admin_permissions ("role_id", "action", "subject", "conditions", "created_at")
+            select r."id", ${action}, null, ${noConditions}, ${now} from quorum_admin_roles r
+            where r."code" = ${code} and not exists (
+              select 1 from quorum_admin_permissions p where p."role_id" = r."id" and p."action" = ${action})`.execute(
+            trx,
+          );
+        }
+      }
+    },
+  },
 ];
 
 /** Tables that hold documents (a document_id and a published_at column) and lack `column`. */
