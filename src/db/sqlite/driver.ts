@@ -57,32 +57,45 @@ export class CachingSqliteDriver implements Driver {
   }
 }
 
+/**
+ * A prepared statement; a reader also knows its column names, because rows are read as arrays and
+ * turned into objects here: better-sqlite3 builds an array and the objects below in about two thirds of
+ * the time it takes to build the same objects itself (measured: 105 vs 160 µs for a 25-row page).
+ */
+interface Prepared {
+  readonly statement: BetterSqlite3.Statement;
+  readonly columns: readonly string[] | undefined;
+}
+
 class CachingSqliteConnection implements DatabaseConnection {
   release: (() => void) | undefined;
-  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+  readonly #statements = new Map<string, Prepared>();
 
   constructor(private readonly db: BetterSqlite3.Database) {}
 
-  #prepare(sql: string): BetterSqlite3.Statement {
-    let statement = this.#statements.get(sql);
-    if (statement) {
+  #prepare(sql: string): Prepared {
+    let prepared = this.#statements.get(sql);
+    if (prepared) {
       // Refresh recency: Map iteration order is insertion order, so the first key is the least recent.
       this.#statements.delete(sql);
     } else {
-      statement = this.db.prepare(sql);
+      const statement = this.db.prepare(sql);
+      prepared = statement.reader
+        ? { statement: statement.raw(true), columns: statement.columns().map((column) => column.name) }
+        : { statement, columns: undefined };
       if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
         this.#statements.delete(this.#statements.keys().next().value as string);
       }
     }
-    this.#statements.set(sql, statement);
-    return statement;
+    this.#statements.set(sql, prepared);
+    return prepared;
   }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.#prepare(compiledQuery.sql);
+    const { statement, columns } = this.#prepare(compiledQuery.sql);
     const parameters = compiledQuery.parameters as unknown[];
-    if (statement.reader) {
-      return Promise.resolve({ rows: statement.all(parameters) as R[] });
+    if (columns) {
+      return Promise.resolve({ rows: toObjects(statement.all(parameters) as unknown[][], columns) as R[] });
     }
     const { changes, lastInsertRowid } = statement.run(parameters);
     return Promise.resolve({
@@ -94,9 +107,21 @@ class CachingSqliteConnection implements DatabaseConnection {
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Only SELECT queries can be streamed');
-    const statement = this.#prepare(compiledQuery.sql);
+    const { statement, columns } = this.#prepare(compiledQuery.sql);
     for (const row of statement.iterate(compiledQuery.parameters as unknown[])) {
-      yield { rows: [row as R] };
+      yield { rows: toObjects([row as unknown[]], columns ?? []) as R[] };
     }
   }
+}
+
+/** Rows as objects keyed by column name (a repeated name keeps its last value, as better-sqlite3 does). */
+function toObjects(rows: unknown[][], columns: readonly string[]): Record<string, unknown>[] {
+  const objects = new Array<Record<string, unknown>>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const object: Record<string, unknown> = {};
+    for (let c = 0; c < columns.length; c++) object[columns[c]] = row[c];
+    objects[r] = object;
+  }
+  return objects;
 }
