@@ -25,7 +25,10 @@ export class LeaderElector {
   #timer: NodeJS.Timeout | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #stopped = false;
-  #busy = false;
+  /** The tick in progress, if any: stop() waits for it before releasing the lease. */
+  #ticking: Promise<void> | undefined;
+  /** A lease a tick took while stop() was already under way: stop() releases it too. */
+  #takenWhileStopping: Lease | undefined;
   readonly #elected = new Set<Listener>();
   readonly #demoted = new Set<Listener>();
 
@@ -54,16 +57,19 @@ export class LeaderElector {
 
   start(): void {
     const interval = Math.max(50, Math.floor(this.options.ttlMs / 3));
-    void this.#tick();
-    this.#timer = setInterval(() => void this.#tick(), interval);
+    this.#startTick();
+    this.#timer = setInterval(() => this.#startTick(), interval);
     this.#timer.unref();
     this.#watchdog = setInterval(() => this.#checkDeadline(), Math.max(25, Math.floor(interval / 4)));
     this.#watchdog.unref();
   }
 
+  #startTick(): void {
+    if (this.#ticking || this.#stopped) return;
+    this.#ticking = this.#tick().finally(() => (this.#ticking = undefined));
+  }
+
   async #tick(): Promise<void> {
-    if (this.#busy || this.#stopped) return;
-    this.#busy = true;
     const started = Date.now();
     try {
       const timeout = Math.max(50, Math.floor(this.options.ttlMs / 3));
@@ -71,7 +77,10 @@ export class LeaderElector {
         this.leases.acquire(this.options.name, this.options.nodeId, this.options.ttlMs),
         timeout,
       );
-      if (this.#stopped) return;
+      if (this.#stopped) {
+        if (lease && !this.#lease) this.#takenWhileStopping = lease;
+        return;
+      }
       if (lease && (!this.#lease || lease.token === this.#lease.token)) {
         // Measured from before the request: the database may have set the expiry any time after it.
         this.#validUntil = started + this.options.ttlMs - this.#margin();
@@ -87,8 +96,6 @@ export class LeaderElector {
     } catch (err) {
       this.options.logger?.warn({ err: (err as Error).message }, 'could not renew or acquire the lease');
       this.#checkDeadline();
-    } finally {
-      this.#busy = false;
     }
   }
 
@@ -117,7 +124,10 @@ export class LeaderElector {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     if (this.#watchdog) clearInterval(this.#watchdog);
-    const lease = this.#lease;
+    // A renewal still in flight would commit after our release and extend the lease by a whole TTL,
+    // leaving the cluster leaderless that long: let it finish first (it is bounded by its timeout).
+    await this.#ticking;
+    const lease = this.#lease ?? this.#takenWhileStopping;
     if (lease) {
       this.#demote('shutting down');
       await this.leases

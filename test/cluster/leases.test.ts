@@ -81,4 +81,37 @@ describeEachDatabase('leases and leader election', (kind) => {
     expect(next.lease!.token).toBeGreaterThan(first.token);
     for (const e of rest) await e.stop();
   });
+
+  it('stopping while a renewal is in flight still releases the lease, not a TTL later', async () => {
+    // The renewal's database work is held back until stop() has begun, as when SIGTERM arrives while
+    // a renewal is on the wire: the released lease must stay released.
+    let holdRenewals = false;
+    let renewalStarted!: () => void;
+    const started = new Promise<void>((resolve) => (renewalStarted = resolve));
+    const slowLeases = new (class extends Leases {
+      override async acquire(name: string, holder: string, ttlMs: number) {
+        if (holdRenewals) {
+          renewalStarted();
+          await sleep(300);
+        }
+        return super.acquire(name, holder, ttlMs);
+      }
+    })(database);
+    const elector = new LeaderElector(slowLeases, {
+      name: 'stop-race',
+      nodeId: 'node-s',
+      ttlMs: 3000,
+      logger,
+    });
+    elector.start();
+    const deadline = Date.now() + 5000;
+    while (!elector.isLeader && Date.now() < deadline) await sleep(20);
+    expect(elector.isLeader).toBe(true);
+    holdRenewals = true;
+    await started; // the next tick (after ttl/3) is now in flight
+    await elector.stop();
+    await sleep(500); // long after the held-back renewal has reached the database
+    expect((await leases.read('stop-race'))?.expired).toBe(true);
+    expect(await leases.acquire('stop-race', 'node-t', 3000)).toMatchObject({ holder: 'node-t', token: 2 });
+  });
 });
