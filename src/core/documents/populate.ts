@@ -120,7 +120,7 @@ function compileLinkQuery(
   builder = builder.orderBy(source.ord as never).orderBy(sql.ref(`${R}.id`) as never);
   return {
     query: builder.compile(),
-    serialize: rowSerializer(dialect, query.fields),
+    serialize: rowSerializer(dialect, query.fields, { copy: true }),
     children: compilePopulate(database, query.populate, status),
   };
 }
@@ -227,11 +227,7 @@ async function populateLink(
   }
   const children: Document[] = [];
   for (const doc of documents) {
-    const related = (groups.get(String(doc[node.parentKey])) ?? []).map((row) => {
-      delete row[KEY];
-      delete row[ORD];
-      return node.serialize(row);
-    });
+    const related = (groups.get(String(doc[node.parentKey])) ?? []).map(node.serialize);
     children.push(...related);
     doc[node.name] = node.toMany ? related : (related[0] ?? null);
   }
@@ -251,8 +247,6 @@ async function populateZone(
     for (const row of rows) {
       const parent = String(row[KEY]);
       const ord = Number(row[ORD]);
-      delete row[KEY];
-      delete row[ORD];
       const document = part.serialize(row);
       children.push(document);
       let list = entries.get(parent);

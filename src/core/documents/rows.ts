@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/types.js';
 import type { CoreContext } from '../context.js';
-import { statusCondition } from '../query/compile.js';
+import { integerLiteral, statusCondition } from '../query/compile.js';
 import type { Status } from '../query/types.js';
 import type { ContentType, ScalarAttribute } from '../schema/model.js';
 import { rowSerializer, type Document } from './serialize.js';
@@ -52,7 +52,7 @@ export async function findRow(
     .selectAll()
     .where('t.document_id', '=', documentId)
     .where(statusCondition(status, 't'))
-    .limit(1)
+    .limit(integerLiteral(1))
     .executeTakeFirst();
 }
 
@@ -67,7 +67,7 @@ export async function findFirstRow(
     .selectAll()
     .where(statusCondition(status, 't'))
     .orderBy('t.id')
-    .limit(1)
+    .limit(integerLiteral(1))
     .executeTakeFirst();
 }
 

