@@ -14,11 +14,13 @@ import { UidField } from './UidField';
 export function FieldInput(props: FieldProps) {
   const { form, path, name, attribute: a, disabled } = props;
   const label = labelOf(name);
+  // Mantine's uncontrolled form remounts an input when its key changes (a reset, a loaded document); a
+  // key must be given to JSX directly, not spread with the other props.
+  const key = form.key(path);
   const common = {
     label,
     required: a.required,
     disabled,
-    key: form.key(path),
     ...form.getInputProps(path),
   };
   const limits = [
@@ -33,11 +35,11 @@ export function FieldInput(props: FieldProps) {
 
   switch (a.type) {
     case 'string':
-      return <TextInput {...common} description={description} />;
+      return <TextInput key={key} {...common} description={description} />;
     case 'email':
-      return <TextInput {...common} type="email" />;
+      return <TextInput key={key} {...common} type="email" />;
     case 'text':
-      return <Textarea {...common} description={description} autosize minRows={2} maxRows={10} />;
+      return <Textarea key={key} {...common} description={description} autosize minRows={2} maxRows={10} />;
     case 'richtext':
       return <MarkdownField {...props} label={label} />;
     case 'blocks':
@@ -46,27 +48,35 @@ export function FieldInput(props: FieldProps) {
       return <JsonField {...props} label={label} />;
     case 'integer':
       return (
-        <NumberInput {...common} description={description} allowDecimal={false} min={a.min} max={a.max} />
+        <NumberInput
+          key={key}
+          {...common}
+          description={description}
+          allowDecimal={false}
+          min={a.min}
+          max={a.max}
+        />
       );
     case 'float':
     case 'decimal':
-      return <NumberInput {...common} description={description} min={a.min} max={a.max} />;
+      return <NumberInput key={key} {...common} description={description} min={a.min} max={a.max} />;
     case 'biginteger':
-      return <TextInput {...common} inputMode="numeric" />;
+      return <TextInput key={key} {...common} inputMode="numeric" />;
     case 'boolean':
-      return <Switch {...common} {...form.getInputProps(path, { type: 'checkbox' })} mt="xs" />;
+      return <Switch key={key} {...common} {...form.getInputProps(path, { type: 'checkbox' })} mt="xs" />;
     case 'date':
-      return <TextInput {...common} type="date" />;
+      return <TextInput key={key} {...common} type="date" />;
     case 'time':
-      return <TextInput {...common} type="time" step={1} />;
+      return <TextInput key={key} {...common} type="time" step={1} />;
     case 'datetime':
     case 'timestamp':
-      return <TextInput {...common} type="datetime-local" />;
+      return <TextInput key={key} {...common} type="datetime-local" />;
     case 'enumeration':
-      return <Select {...common} data={[...(a.enum ?? [])]} clearable={!a.required} />;
+      return <Select key={key} {...common} data={[...(a.enum ?? [])]} clearable={!a.required} />;
     case 'password':
       return (
         <PasswordInput
+          key={key}
           {...common}
           description="Leave empty to keep the current password"
           autoComplete="new-password"
@@ -83,6 +93,6 @@ export function FieldInput(props: FieldProps) {
     case 'media':
       return <MediaField {...props} label={label} />;
     default:
-      return <TextInput {...common} />;
+      return <TextInput key={key} {...common} />;
   }
 }
