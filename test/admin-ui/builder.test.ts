@@ -67,7 +67,7 @@ describe('admin UI: content-type builder', () => {
     await page.getByRole('link', { name: 'Soup' }).waitFor();
   });
 
-  it('edits the blocks format as blocks (the kitchen article’s `content`)', async () => {
+  it('edits the blocks format as blocks, with inline formatting (the kitchen article’s `content`)', async () => {
     await page.goto('/admin/content/api::article.article/new');
     await page.getByLabel(/^Title/).fill('Blocks');
     await page.getByRole('button', { name: 'Add a block to Content' }).click();
@@ -75,14 +75,31 @@ describe('admin UI: content-type builder', () => {
     await page.getByRole('textbox', { name: 'Block 1 type' }).click();
     await page.getByRole('option', { name: 'Heading 2' }).click();
     await page.getByRole('button', { name: 'Add a block to Content' }).click();
-    await page.getByRole('textbox', { name: 'Block 2 text' }).fill('Body text');
+    const body = page.getByRole('textbox', { name: 'Block 2 text' });
+    await body.fill('Body text');
+    // Select "text" and make it bold with the toolbar; then a link typed as markup.
+    await body.evaluate((box) =>
+      (box as unknown as { setSelectionRange(a: number, b: number): void }).setSelectionRange(5, 9),
+    );
+    await page.getByRole('button', { name: 'Bold block 2' }).click();
+    await expect.poll(() => body.inputValue()).toBe('Body **text**');
+    await body.press('End');
+    await body.pressSequentially(' [docs](https://strapi.io)');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/admin\/content\/api::article\.article\/[a-z0-9]{20,}$/);
     const documentId = page.url().split('/').pop();
     const read = await node.request({ url: `/api/articles/${documentId}?status=draft` });
     expect(read.json().data.content).toEqual([
       { type: 'heading', level: 2, children: [{ type: 'text', text: 'Intro' }] },
-      { type: 'paragraph', children: [{ type: 'text', text: 'Body text' }] },
+      {
+        type: 'paragraph',
+        children: [
+          { type: 'text', text: 'Body ' },
+          { type: 'text', text: 'text', bold: true },
+          { type: 'text', text: ' ' },
+          { type: 'link', url: 'https://strapi.io', children: [{ type: 'text', text: 'docs' }] },
+        ],
+      },
     ]);
   });
 

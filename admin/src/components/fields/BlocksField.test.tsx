@@ -61,7 +61,7 @@ describe('BlocksField', () => {
     ];
     const view = renderFields(attributes, schema, { body: rich });
 
-    expect(screen.getByText(/formatting the block editor does not show/)).toBeTruthy();
+    expect(screen.getByText(/blocks the block editor does not show/)).toBeTruthy();
     expect(screen.queryByRole('textbox', { name: 'Block 1 text' })).toBeNull();
     expect(screen.getByRole('radio', { name: 'Blocks' })).toHaveProperty('disabled', true);
     expect(view.payload().body).toEqual(rich);
@@ -73,5 +73,45 @@ describe('BlocksField', () => {
     await user.click(json);
     await user.paste(JSON.stringify(edited));
     expect(view.payload().body).toEqual(edited);
+  });
+
+  it('formats selected text with the toolbar and reads typed markup, keeping the text as typed', async () => {
+    const user = userEvent.setup();
+    const view = renderFields(attributes, schema, {
+      body: [{ type: 'paragraph', children: text('Hello world') }],
+    });
+    const box = screen.getByRole('textbox', { name: 'Block 1 text' }) as HTMLTextAreaElement;
+
+    // Select "world" and make it bold.
+    box.focus();
+    box.setSelectionRange(6, 11);
+    await user.click(screen.getByRole('button', { name: 'Bold block 1' }));
+    expect(box.value).toBe('Hello **world**');
+    expect(view.payload().body).toEqual([
+      { type: 'paragraph', children: [...text('Hello '), { type: 'text', text: 'world', bold: true }] },
+    ]);
+
+    // A link around the selection, its address then typed over the placeholder.
+    box.setSelectionRange(0, 5);
+    await user.click(screen.getByRole('button', { name: 'Link block 1' }));
+    expect(box.value).toBe('[Hello](https://) **world**');
+
+    // Half-typed markup stays as typed (a lone marker is text until its partner comes).
+    await user.clear(box);
+    await user.type(box, 'say __hi');
+    expect(box.value).toBe('say __hi');
+    expect(view.payload().body).toEqual([{ type: 'paragraph', children: text('say __hi') }]);
+    await user.type(box, '__ to ~~all~~');
+    expect(view.payload().body).toEqual([
+      {
+        type: 'paragraph',
+        children: [
+          ...text('say '),
+          { type: 'text', text: 'hi', italic: true },
+          ...text(' to '),
+          { type: 'text', text: 'all', strikethrough: true },
+        ],
+      },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { Button, Fieldset, Group, SegmentedControl, Select, Stack, Text, Textarea } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { fromSimpleBlocks, toSimpleBlocks, type SimpleBlock, type SimpleKind } from './blocks';
 import { EntryControls } from './EntryControls';
+import { InlineToolbar } from './InlineToolbar';
 import { JsonField } from './JsonField';
 import { valueAt } from './MarkdownField';
 import type { FieldProps } from './types';
@@ -36,10 +37,22 @@ export function BlocksField(props: FieldProps & { label: string }) {
   } catch {
     parsed = undefined;
   }
-  const simple = parsed === undefined ? null : toSimpleBlocks(parsed);
+  const fromValue = parsed === undefined ? null : toSimpleBlocks(parsed);
+  // The rows keep the markup as typed: re-deriving it from the saved JSON on every keystroke would
+  // rewrite a half-typed marker (`**bold` before its closing `**`) under the cursor. The view follows
+  // the value only when it changed elsewhere (a loaded document, a reset, the JSON tab).
+  const [view, setView] = useState({ raw, blocks: fromValue });
+  let simple = view.blocks;
+  if (view.raw !== raw) {
+    simple = fromValue;
+    setView({ raw, blocks: fromValue });
+  }
   const [mode, setMode] = useState<'blocks' | 'json'>(simple ? 'blocks' : 'json');
-  const set = (blocks: SimpleBlock[]) =>
-    form.setFieldValue(path, blocks.length ? JSON.stringify(fromSimpleBlocks(blocks), null, 2) : '');
+  const set = (blocks: SimpleBlock[]) => {
+    const json = blocks.length ? JSON.stringify(fromSimpleBlocks(blocks), null, 2) : '';
+    setView({ raw: json, blocks });
+    form.setFieldValue(path, json);
+  };
 
   return (
     <Fieldset legend={label} disabled={disabled}>
@@ -59,52 +72,33 @@ export function BlocksField(props: FieldProps & { label: string }) {
           <>
             {simple === null && parsed !== undefined && (
               <Text size="xs" c="dimmed">
-                This content uses formatting the block editor does not show (links, mixed styles, images):
-                edit it as JSON.
+                This content holds blocks the block editor does not show (images, nested lists, unknown
+                attributes): edit it as JSON.
               </Text>
             )}
             <JsonField {...props} label={`${label} (JSON)`} />
           </>
         ) : (
           <>
+            <Text size="xs" c="dimmed">
+              Formatting: **bold**, __italic__, &lt;u&gt;underline&lt;/u&gt;, ~~strikethrough~~, `code`, [link
+              text](https://…); a backslash keeps the next character as it is.
+            </Text>
             {simple.map((block, i) => (
-              <Group key={i} align="flex-start" wrap="nowrap">
-                <Select
-                  aria-label={`Block ${i + 1} type`}
-                  data={KINDS}
-                  value={kindValue(block)}
-                  onChange={(v) =>
-                    set(simple.map((b, j) => (j === i ? fromKindValue(v ?? 'paragraph', b.text) : b)))
-                  }
-                  allowDeselect={false}
-                  w={150}
-                />
-                <Textarea
-                  aria-label={`Block ${i + 1} text`}
-                  description={block.kind.startsWith('list') ? 'One item per line' : undefined}
-                  value={block.text}
-                  onChange={(e) => {
-                    const text = e.currentTarget.value;
-                    set(simple.map((b, j) => (j === i ? { ...b, text } : b)));
-                  }}
-                  autosize
-                  minRows={1}
-                  style={{ flex: 1 }}
-                  ff={block.kind === 'code' ? 'monospace' : undefined}
-                />
-                <EntryControls
-                  index={i}
-                  count={simple.length}
-                  name={`block ${i + 1}`}
-                  onMove={(from, to) => {
-                    const next = [...simple];
-                    next.splice(to, 0, ...next.splice(from, 1));
-                    set(next);
-                  }}
-                  onRemove={() => set(simple.filter((_, j) => j !== i))}
-                  disabled={disabled}
-                />
-              </Group>
+              <BlockRow
+                key={i}
+                index={i}
+                block={block}
+                count={simple.length}
+                disabled={disabled}
+                onChange={(next) => set(simple.map((b, j) => (j === i ? next : b)))}
+                onMove={(from, to) => {
+                  const next = [...simple];
+                  next.splice(to, 0, ...next.splice(from, 1));
+                  set(next);
+                }}
+                onRemove={() => set(simple.filter((_, j) => j !== i))}
+              />
             ))}
             <Group>
               <Button
@@ -124,5 +118,63 @@ export function BlocksField(props: FieldProps & { label: string }) {
         )}
       </Stack>
     </Fieldset>
+  );
+}
+
+/** One block: its type, its formatting buttons and text, and its move/remove controls. */
+function BlockRow({
+  index,
+  block,
+  count,
+  disabled,
+  onChange,
+  onMove,
+  onRemove,
+}: {
+  index: number;
+  block: SimpleBlock;
+  count: number;
+  disabled?: boolean;
+  onChange: (block: SimpleBlock) => void;
+  onMove: (from: number, to: number) => void;
+  onRemove: () => void;
+}) {
+  const box = useRef<HTMLTextAreaElement>(null);
+  const name = `block ${index + 1}`;
+  const setText = (text: string) => onChange({ ...block, text });
+  return (
+    <Group align="flex-start" wrap="nowrap">
+      <Select
+        aria-label={`Block ${index + 1} type`}
+        data={KINDS}
+        value={kindValue(block)}
+        onChange={(v) => onChange(fromKindValue(v ?? 'paragraph', block.text))}
+        allowDeselect={false}
+        w={150}
+      />
+      <Stack gap={4} style={{ flex: 1 }}>
+        {block.kind !== 'code' && (
+          <InlineToolbar target={box} name={name} onChange={setText} disabled={disabled} />
+        )}
+        <Textarea
+          ref={box}
+          aria-label={`Block ${index + 1} text`}
+          description={block.kind.startsWith('list') ? 'One item per line' : undefined}
+          value={block.text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          autosize
+          minRows={1}
+          ff={block.kind === 'code' ? 'monospace' : undefined}
+        />
+      </Stack>
+      <EntryControls
+        index={index}
+        count={count}
+        name={name}
+        onMove={onMove}
+        onRemove={onRemove}
+        disabled={disabled}
+      />
+    </Group>
   );
 }

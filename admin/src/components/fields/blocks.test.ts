@@ -29,23 +29,52 @@ describe('the block editor’s view of the blocks format', () => {
     expect(fromSimpleBlocks(simple!)).toEqual(blocks);
   });
 
-  it('refuses what it cannot show without loss (links, mixed inline styles, images), so JSON edits it', () => {
-    const link = { type: 'link', url: 'https://x', children: [{ type: 'text', text: 'x' }] };
+  it('shows inline formatting and links as markup, and gives them back unchanged', () => {
+    const rich = [
+      {
+        type: 'paragraph',
+        children: [
+          { type: 'text', text: 'See ', bold: true },
+          { type: 'link', url: 'https://strapi.io', children: [{ type: 'text', text: 'Strapi' }] },
+          { type: 'text', text: ' and ' },
+          { type: 'text', text: 'this', italic: true, underline: true },
+        ],
+      },
+      {
+        type: 'list',
+        format: 'unordered',
+        children: [{ type: 'list-item', children: [{ type: 'text', text: 'x = 1', code: true }] }],
+      },
+    ];
+    const simple = toSimpleBlocks(rich);
+    expect(simple).toEqual([
+      { kind: 'paragraph', text: '**See **[Strapi](https://strapi.io) and __<u>this</u>__' },
+      { kind: 'list-unordered', text: '`x = 1`' },
+    ]);
+    expect(fromSimpleBlocks(simple!)).toEqual(rich);
+  });
+
+  it('refuses what it cannot give back unchanged (images, nested lists, unknown attributes), so JSON edits it', () => {
+    expect(toSimpleBlocks([{ type: 'image', image: { url: '/x.png' }, children: [] }])).toBeNull();
+    const nested = {
+      type: 'list',
+      format: 'unordered',
+      children: [{ type: 'list', format: 'ordered', children: [] }],
+    };
+    expect(toSimpleBlocks([nested])).toBeNull();
     expect(
-      toSimpleBlocks([{ type: 'paragraph', children: [{ type: 'text', text: 'a ' }, link] }]),
+      toSimpleBlocks([{ type: 'paragraph', children: [{ type: 'text', text: 'a', color: 'red' }] }]),
     ).toBeNull();
     expect(
       toSimpleBlocks([
         {
-          type: 'paragraph',
-          children: [
-            { type: 'text', text: 'a' },
-            { type: 'text', text: 'b', bold: true },
-          ],
+          type: 'list',
+          format: 'ordered',
+          children: [{ type: 'list-item', children: [{ type: 'text', text: 'a\nb' }] }],
         },
       ]),
     ).toBeNull();
-    expect(toSimpleBlocks([{ type: 'image', image: { url: '/x.png' }, children: [] }])).toBeNull();
+    expect(toSimpleBlocks([{ type: 'paragraph', children: [{ type: 'mention', id: 1 }] }])).toBeNull();
     expect(toSimpleBlocks({ not: 'an array' })).toBeNull();
     expect(toSimpleBlocks(null)).toEqual([]);
   });

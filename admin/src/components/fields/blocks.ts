@@ -1,8 +1,11 @@
+import { readInline, writeInline, type InlineNode } from './inline-markup';
+
 /**
- * Strapi's blocks format (the `blocks` attribute type) as the simple editor sees it: one row per block,
- * its text flattened. Only documents whose blocks all fit that view are edited this way (every text a
- * single text node); anything richer (links, mixed inline formatting, images) is edited as JSON, so
- * nothing is lost by a round trip through the editor.
+ * Strapi's blocks format (the `blocks` attribute type) as the block editor sees it: one row per block,
+ * its inline content (bold, italic, underline, strikethrough, code, links) written as light markup
+ * (see inline-markup.ts), code blocks as their raw text. Only values that come back unchanged from that
+ * view are edited this way; anything else (images, nested lists, unknown node types or attributes) is
+ * edited as JSON, so nothing is lost by a round trip through the editor.
  */
 export type SimpleKind = 'paragraph' | 'heading' | 'quote' | 'code' | 'list-unordered' | 'list-ordered';
 
@@ -10,18 +13,11 @@ export interface SimpleBlock {
   readonly kind: SimpleKind;
   /** Heading level 1–6. */
   readonly level?: number;
-  /** The block's text; for lists, one item per line. */
+  /** The block's markup; for lists, one item per line; for code, the code itself. */
   readonly text: string;
 }
 
 type Node = { type: string; text?: string; children?: Node[]; level?: number; format?: string };
-
-const textOf = (children: Node[] | undefined): string | null =>
-  children && children.length === 1 && children[0].type === 'text' && typeof children[0].text === 'string'
-    ? children[0].text
-    : children && children.length === 0
-      ? ''
-      : null;
 
 /** The simple view of a blocks value, or null when it holds something only JSON can show. */
 export function toSimpleBlocks(value: unknown): SimpleBlock[] | null {
@@ -29,29 +25,54 @@ export function toSimpleBlocks(value: unknown): SimpleBlock[] | null {
   if (!Array.isArray(value)) return null;
   const out: SimpleBlock[] = [];
   for (const block of value as Node[]) {
-    if (block.type === 'list') {
-      const items = (block.children ?? []).map((item) =>
-        item.type === 'list-item' ? textOf(item.children) : null,
-      );
-      if (items.some((t) => t === null)) return null;
-      out.push({
-        kind: block.format === 'ordered' ? 'list-ordered' : 'list-unordered',
-        text: items.join('\n'),
-      });
-      continue;
-    }
-    const text = textOf(block.children);
-    if (text === null || !['paragraph', 'heading', 'quote', 'code'].includes(block.type)) return null;
-    out.push({
-      kind: block.type as SimpleKind,
-      ...(block.type === 'heading' ? { level: block.level ?? 2 } : {}),
-      text,
-    });
+    const simple = simpleBlock(block);
+    if (!simple) return null;
+    out.push(simple);
   }
-  return out;
+  // The view must give the value back exactly (key order aside), or it would lose something.
+  return canonical(fromSimpleBlocks(out)) === canonical(value) ? out : null;
 }
 
-const textNode = (text: string) => [{ type: 'text', text }];
+function simpleBlock(block: Node): SimpleBlock | null {
+  if (typeof block !== 'object' || block === null) return null;
+  const children = Array.isArray(block.children) ? block.children : null;
+  if (!children) return null;
+  switch (block.type) {
+    case 'list': {
+      const items = children.map((item) => (item?.type === 'list-item' ? markupOf(item.children) : null));
+      if (items.some((item) => item === null || item.includes('\n'))) return null;
+      return { kind: block.format === 'ordered' ? 'list-ordered' : 'list-unordered', text: items.join('\n') };
+    }
+    case 'code':
+      return { kind: 'code', text: children.map((child) => String(child?.text ?? '')).join('') };
+    case 'heading': {
+      const text = markupOf(children);
+      return text === null ? null : { kind: 'heading', level: block.level ?? 2, text };
+    }
+    case 'paragraph':
+    case 'quote': {
+      const text = markupOf(children);
+      return text === null ? null : { kind: block.type, text };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The markup of a block's children, or null when they are not text and links the markup can hold. */
+function markupOf(children: unknown): string | null {
+  if (!Array.isArray(children)) return null;
+  const isText = (node: Node) => node?.type === 'text' && typeof node.text === 'string';
+  const fits = (children as Node[]).every(
+    (node) =>
+      isText(node) ||
+      (node?.type === 'link' &&
+        typeof (node as { url?: unknown }).url === 'string' &&
+        Array.isArray(node.children) &&
+        node.children.every(isText)),
+  );
+  return fits ? writeInline(children as InlineNode[]) : null;
+}
 
 /** The blocks value of the simple view. */
 export function fromSimpleBlocks(blocks: readonly SimpleBlock[]): Node[] {
@@ -60,9 +81,21 @@ export function fromSimpleBlocks(blocks: readonly SimpleBlock[]): Node[] {
       return {
         type: 'list',
         format: b.kind === 'list-ordered' ? 'ordered' : 'unordered',
-        children: b.text.split('\n').map((line) => ({ type: 'list-item', children: textNode(line) })),
+        children: b.text.split('\n').map((line) => ({ type: 'list-item', children: nodes(line) })),
       };
-    if (b.kind === 'heading') return { type: 'heading', level: b.level ?? 2, children: textNode(b.text) };
-    return { type: b.kind, children: textNode(b.text) };
+    if (b.kind === 'code') return { type: 'code', children: [{ type: 'text', text: b.text }] };
+    if (b.kind === 'heading') return { type: 'heading', level: b.level ?? 2, children: nodes(b.text) };
+    return { type: b.kind, children: nodes(b.text) };
   });
+}
+
+const nodes = (markup: string): Node[] => readInline(markup) as unknown as Node[];
+
+/** JSON with object keys sorted: equal for values that differ only in key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
 }
