@@ -8,6 +8,8 @@ import { startTestNode, type TestNode } from '../helpers/node.js';
  * (a one-document read took four times as long). The statements of a request are captured with the
  * database's query listener.
  */
+type Tag = { name: string };
+
 describeEachDatabase('read statements', (kind) => {
   let t: TestNode;
   let documentId: string;
@@ -21,7 +23,7 @@ describeEachDatabase('read statements', (kind) => {
   });
   afterAll(() => t.close());
 
-  async function statementsOf(url: string): Promise<{ sql: string[]; body: any }> {
+  async function statementsOf(url: string): Promise<{ sql: string[]; data: unknown }> {
     const sql: string[] = [];
     const stop = t.node.database.onQuery((event) => {
       if (/from "tags"/.test(event.sql)) sql.push(event.sql);
@@ -29,7 +31,7 @@ describeEachDatabase('read statements', (kind) => {
     try {
       const res = await t.request({ url });
       expect(res.status, res.body).toBe(200);
-      return { sql, body: res.json() };
+      return { sql, data: res.json().data };
     } finally {
       stop();
     }
@@ -37,17 +39,17 @@ describeEachDatabase('read statements', (kind) => {
 
   it('write the page window of a list into the SQL', async () => {
     const page2 = await statementsOf('/api/tags?sort=name:asc&pagination[page]=2&pagination[pageSize]=3');
-    expect(page2.body.data.map((tag: { name: string }) => tag.name)).toEqual(['tag 3', 'tag 4', 'tag 5']);
+    expect((page2.data as Tag[]).map((tag) => tag.name)).toEqual(['tag 3', 'tag 4', 'tag 5']);
     expect(page2.sql.find((text) => /\blimit\b/i.test(text))).toMatch(/\blimit 3 offset 3$/i);
 
     const offset = await statementsOf('/api/tags?sort=name:desc&pagination[start]=5&pagination[limit]=10');
-    expect(offset.body.data.map((tag: { name: string }) => tag.name)).toEqual(['tag 1', 'tag 0']);
+    expect((offset.data as Tag[]).map((tag) => tag.name)).toEqual(['tag 1', 'tag 0']);
     expect(offset.sql.find((text) => /\blimit\b/i.test(text))).toMatch(/\blimit 10 offset 5$/i);
   });
 
   it('write the one-row window of a read by documentId into the SQL', async () => {
     const one = await statementsOf(`/api/tags/${documentId}`);
-    expect(one.body.data.name).toBe('tag 6');
+    expect((one.data as Tag).name).toBe('tag 6');
     expect(one.sql).toHaveLength(1);
     expect(one.sql[0]).toMatch(/\blimit 1 offset 0$/i);
   });

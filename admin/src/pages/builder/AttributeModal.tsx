@@ -1,16 +1,7 @@
-import {
-  Button,
-  Group,
-  Modal,
-  MultiSelect,
-  Select,
-  Stack,
-  Switch,
-  TagsInput,
-  TextInput,
-} from '@mantine/core';
+import { Group, MultiSelect, Select, Switch, TagsInput, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { AttributeDefinition, ModelInfo } from '../../api/content-types';
+import { FormModal } from '../../components/FormModal';
 
 export const ATTRIBUTE_TYPES = [
   { group: 'Text', items: ['string', 'text', 'richtext', 'blocks', 'email', 'password', 'uid'] },
@@ -87,72 +78,62 @@ export function AttributeModal({
   }));
 
   return (
-    <Modal opened onClose={onClose} title="Add a field">
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput label="Field name" required data-autofocus {...form.getInputProps('name')} />
+    <FormModal title="Add a field" onClose={onClose} onSubmit={submit} submitLabel="Add">
+      <TextInput label="Field name" required data-autofocus {...form.getInputProps('name')} />
+      <Select
+        label="Type"
+        data={ATTRIBUTE_TYPES}
+        allowDeselect={false}
+        searchable
+        {...form.getInputProps('type')}
+      />
+      {type === 'enumeration' && (
+        <TagsInput
+          label="Values"
+          description="Press Enter after each value"
+          {...form.getInputProps('enum')}
+        />
+      )}
+      {type === 'relation' && (
+        <Group grow>
           <Select
-            label="Type"
-            data={ATTRIBUTE_TYPES}
+            label="Relation"
+            data={RELATIONS}
             allowDeselect={false}
-            searchable
-            {...form.getInputProps('type')}
+            {...form.getInputProps('relation')}
           />
-          {type === 'enumeration' && (
-            <TagsInput
-              label="Values"
-              description="Press Enter after each value"
-              {...form.getInputProps('enum')}
-            />
+          <Select
+            label="Related type"
+            data={contentTypes.map((t) => ({ value: t.uid, label: t.definition.info.displayName }))}
+            {...form.getInputProps('target')}
+          />
+        </Group>
+      )}
+      {type === 'component' && (
+        <>
+          <Select label="Component" data={componentOptions} {...form.getInputProps('component')} />
+          <Switch label="Repeatable" {...form.getInputProps('repeatable', { type: 'checkbox' })} />
+        </>
+      )}
+      {type === 'dynamiczone' && (
+        <MultiSelect label="Components" data={componentOptions} {...form.getInputProps('components')} />
+      )}
+      {type === 'uid' && (
+        <Select
+          label="Generated from"
+          data={[...attributeNames]}
+          clearable
+          {...form.getInputProps('targetField')}
+        />
+      )}
+      {!['relation', 'component', 'dynamiczone'].includes(type) && (
+        <Group>
+          <Switch label="Required" {...form.getInputProps('required', { type: 'checkbox' })} />
+          {!['boolean', 'json', 'blocks', 'richtext', 'password'].includes(type) && (
+            <Switch label="Unique" {...form.getInputProps('unique', { type: 'checkbox' })} />
           )}
-          {type === 'relation' && (
-            <Group grow>
-              <Select
-                label="Relation"
-                data={RELATIONS}
-                allowDeselect={false}
-                {...form.getInputProps('relation')}
-              />
-              <Select
-                label="Related type"
-                data={contentTypes.map((t) => ({ value: t.uid, label: t.definition.info.displayName }))}
-                {...form.getInputProps('target')}
-              />
-            </Group>
-          )}
-          {type === 'component' && (
-            <>
-              <Select label="Component" data={componentOptions} {...form.getInputProps('component')} />
-              <Switch label="Repeatable" {...form.getInputProps('repeatable', { type: 'checkbox' })} />
-            </>
-          )}
-          {type === 'dynamiczone' && (
-            <MultiSelect label="Components" data={componentOptions} {...form.getInputProps('components')} />
-          )}
-          {type === 'uid' && (
-            <Select
-              label="Generated from"
-              data={[...attributeNames]}
-              clearable
-              {...form.getInputProps('targetField')}
-            />
-          )}
-          {!['relation', 'component', 'dynamiczone'].includes(type) && (
-            <Group>
-              <Switch label="Required" {...form.getInputProps('required', { type: 'checkbox' })} />
-              {!['boolean', 'json', 'blocks', 'richtext', 'password'].includes(type) && (
-                <Switch label="Unique" {...form.getInputProps('unique', { type: 'checkbox' })} />
-              )}
-            </Group>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit">Add</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </Group>
+      )}
+    </FormModal>
   );
 }

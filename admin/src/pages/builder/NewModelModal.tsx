@@ -1,10 +1,10 @@
-import { Button, Group, Modal, SegmentedControl, Stack, Switch, TextInput } from '@mantine/core';
+import { Group, SegmentedControl, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { builderApi } from '../../api/builder';
 import type { ModelDefinition } from '../../api/content-types';
-import { showApiError } from '../../api/form-errors';
 import { slugify } from '../content/form-values';
+import { FormModal } from '../../components/FormModal';
+import { useFormSubmit } from '../../api/use-form-submit';
 
 type Kind = 'collectionType' | 'singleType' | 'component';
 
@@ -16,7 +16,6 @@ export function NewModelModal({
   onClose: () => void;
   onCreated: (uid: string) => void;
 }) {
-  const [busy, setBusy] = useState(false);
   const form = useForm({
     initialValues: {
       kind: 'collectionType' as Kind,
@@ -48,91 +47,69 @@ export function NewModelModal({
     form.setValues({ displayName, singularName: singular, pluralName: singular ? `${singular}s` : '' });
   };
 
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    try {
-      if (v.kind === 'component') {
-        const uid = `${v.category}.${slugify(v.displayName)}`;
-        const definition: ModelDefinition = {
-          collectionName: `components_${v.category}_${slugify(v.displayName).replace(/-/g, '_')}s`,
-          info: { displayName: v.displayName },
-          attributes: {},
-        };
-        await builderApi.create('component', uid, definition);
-        onCreated(uid);
-      } else {
-        const uid = `api::${v.singularName}.${v.singularName}`;
-        const definition: ModelDefinition = {
-          kind: v.kind,
-          collectionName: v.pluralName.replace(/-/g, '_'),
-          info: { singularName: v.singularName, pluralName: v.pluralName, displayName: v.displayName },
-          options: { draftAndPublish: v.draftAndPublish },
-          attributes: {},
-        };
-        await builderApi.create('contentType', uid, definition);
-        onCreated(uid);
-      }
-    } catch (e) {
-      showApiError(e, form.setErrors);
-    } finally {
-      setBusy(false);
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    if (v.kind === 'component') {
+      const uid = `${v.category}.${slugify(v.displayName)}`;
+      const definition: ModelDefinition = {
+        collectionName: `components_${v.category}_${slugify(v.displayName).replace(/-/g, '_')}s`,
+        info: { displayName: v.displayName },
+        attributes: {},
+      };
+      await builderApi.create('component', uid, definition);
+      onCreated(uid);
+    } else {
+      const uid = `api::${v.singularName}.${v.singularName}`;
+      const definition: ModelDefinition = {
+        kind: v.kind,
+        collectionName: v.pluralName.replace(/-/g, '_'),
+        info: { singularName: v.singularName, pluralName: v.pluralName, displayName: v.displayName },
+        options: { draftAndPublish: v.draftAndPublish },
+        attributes: {},
+      };
+      await builderApi.create('contentType', uid, definition);
+      onCreated(uid);
     }
   });
 
   return (
-    <Modal opened onClose={onClose} title="Create a type">
-      <form onSubmit={submit}>
-        <Stack>
-          <SegmentedControl
-            aria-label="Kind"
-            data={[
-              { value: 'collectionType', label: 'Collection type' },
-              { value: 'singleType', label: 'Single type' },
-              { value: 'component', label: 'Component' },
-            ]}
-            {...form.getInputProps('kind')}
-          />
-          <TextInput
-            label="Display name"
-            required
-            data-autofocus
-            {...form.getInputProps('displayName')}
-            onChange={(e) => name(e.currentTarget.value)}
-          />
-          {kind === 'component' ? (
-            <TextInput label="Category" required {...form.getInputProps('category')} />
-          ) : (
-            <>
-              <Group grow>
-                <TextInput
-                  label="Singular name"
-                  required
-                  description="Used in the API id"
-                  {...form.getInputProps('singularName')}
-                />
-                <TextInput
-                  label="Plural name"
-                  required
-                  description="Used in the route: /api/…"
-                  {...form.getInputProps('pluralName')}
-                />
-              </Group>
-              <Switch
-                label="Draft & publish"
-                {...form.getInputProps('draftAndPublish', { type: 'checkbox' })}
-              />
-            </>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
+    <FormModal title="Create a type" onClose={onClose} onSubmit={submit} busy={busy}>
+      <SegmentedControl
+        aria-label="Kind"
+        data={[
+          { value: 'collectionType', label: 'Collection type' },
+          { value: 'singleType', label: 'Single type' },
+          { value: 'component', label: 'Component' },
+        ]}
+        {...form.getInputProps('kind')}
+      />
+      <TextInput
+        label="Display name"
+        required
+        data-autofocus
+        {...form.getInputProps('displayName')}
+        onChange={(e) => name(e.currentTarget.value)}
+      />
+      {kind === 'component' ? (
+        <TextInput label="Category" required {...form.getInputProps('category')} />
+      ) : (
+        <>
+          <Group grow>
+            <TextInput
+              label="Singular name"
+              required
+              description="Used in the API id"
+              {...form.getInputProps('singularName')}
+            />
+            <TextInput
+              label="Plural name"
+              required
+              description="Used in the route: /api/…"
+              {...form.getInputProps('pluralName')}
+            />
           </Group>
-        </Stack>
-      </form>
-    </Modal>
+          <Switch label="Draft & publish" {...form.getInputProps('draftAndPublish', { type: 'checkbox' })} />
+        </>
+      )}
+    </FormModal>
   );
 }

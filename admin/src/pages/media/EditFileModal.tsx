@@ -1,9 +1,10 @@
-import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { showApiError } from '../../api/form-errors';
 import { mediaApi, type MediaFile } from '../../api/media';
 import { FileThumbnail } from '../../components/media/FileThumbnail';
+import { FormModal } from '../../components/FormModal';
 
 interface Props {
   readonly file: MediaFile;
@@ -35,27 +36,22 @@ export function EditFileModal({ file, onClose }: Props) {
     onError: (e) => showApiError(e),
   });
   return (
-    <Modal opened onClose={onClose} title={`Edit ${file.name}`} size="lg">
-      <form onSubmit={form.onSubmit((values) => save.mutate(values))}>
-        <Stack>
-          <FileThumbnail file={file} height={160} />
-          <TextInput label="File name" required {...form.getInputProps('name')} />
-          <TextInput
-            label="Alternative text"
-            description="Describes the image for people who cannot see it"
-            {...form.getInputProps('alternativeText')}
-          />
-          <Textarea label="Caption" autosize minRows={2} {...form.getInputProps('caption')} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              Save
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      title={`Edit ${file.name}`}
+      onClose={onClose}
+      onSubmit={form.onSubmit((values) => save.mutate(values))}
+      busy={save.isPending}
+      submitLabel="Save"
+      size="lg"
+    >
+      <FileThumbnail file={file} height={160} />
+      <TextInput label="File name" required {...form.getInputProps('name')} />
+      <TextInput
+        label="Alternative text"
+        description="Describes the image for people who cannot see it"
+        {...form.getInputProps('alternativeText')}
+      />
+      <Textarea label="Caption" autosize minRows={2} {...form.getInputProps('caption')} />
+    </FormModal>
   );
 }

@@ -3,7 +3,6 @@ import {
   Button,
   Checkbox,
   Group,
-  Modal,
   NavLink,
   Paper,
   SimpleGrid,
@@ -22,6 +21,8 @@ import { useContentTypes } from '../../api/content-types';
 import { showApiError } from '../../api/form-errors';
 import { adminRolesApi, settingsApi, type AdminRolePermission } from '../../api/settings';
 import { useCan } from '../../auth/permissions';
+import { FormModal } from '../../components/FormModal';
+import { useFormSubmit } from '../../api/use-form-submit';
 
 const CONTENT = 'plugin::content-manager.explorer.';
 const CONTENT_VERBS = ['read', 'create', 'update', 'delete', 'publish'];
@@ -237,40 +238,20 @@ function RolePermissions({
 
 function CreateRoleModal({ onClose, onCreated }: { onClose: () => void; onCreated: (id: number) => void }) {
   const form = useForm({ initialValues: { name: '', description: '' } });
-  const [busy, setBusy] = useState(false);
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    try {
-      const role = await adminRolesApi.create({
-        name: v.name,
-        ...(v.description ? { description: v.description } : {}),
-      });
-      onCreated(role.id);
-    } catch (e) {
-      showApiError(e, form.setErrors);
-    } finally {
-      setBusy(false);
-    }
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    const role = await adminRolesApi.create({
+      name: v.name,
+      ...(v.description ? { description: v.description } : {}),
+    });
+    onCreated(role.id);
   });
   return (
-    <Modal opened onClose={onClose} title="Create an administrator role">
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-          <TextInput label="Description" {...form.getInputProps('description')} />
-          <Text size="xs" c="dimmed">
-            A new role may do nothing until you grant its permissions.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal title="Create an administrator role" onClose={onClose} onSubmit={submit} busy={busy}>
+      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <TextInput label="Description" {...form.getInputProps('description')} />
+      <Text size="xs" c="dimmed">
+        A new role may do nothing until you grant its permissions.
+      </Text>
+    </FormModal>
   );
 }

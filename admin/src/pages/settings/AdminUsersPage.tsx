@@ -2,7 +2,6 @@ import {
   Badge,
   Button,
   Group,
-  Modal,
   MultiSelect,
   Paper,
   PasswordInput,
@@ -21,6 +20,8 @@ import { showApiError } from '../../api/form-errors';
 import { settingsApi, type AdminAccount, type Page } from '../../api/settings';
 import { useAuth } from '../../auth/AuthProvider';
 import { useCan } from '../../auth/permissions';
+import { FormModal } from '../../components/FormModal';
+import { useFormSubmit } from '../../api/use-form-submit';
 
 /** Administrators: who may use this admin, with which roles; create, block, delete. */
 export function AdminUsersPage() {
@@ -118,61 +119,41 @@ export function AdminUsersPage() {
 
 function CreateAdminModal({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
   const roles = useQuery({ queryKey: ['admin-roles'], queryFn: settingsApi.adminRoles });
-  const [busy, setBusy] = useState(false);
   const form = useForm({
     initialValues: { firstname: '', lastname: '', email: '', password: '', roles: [] as string[] },
   });
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    try {
-      await settingsApi.createAdminUser({
-        email: v.email,
-        password: v.password,
-        ...(v.firstname ? { firstname: v.firstname } : {}),
-        ...(v.lastname ? { lastname: v.lastname } : {}),
-        roles: v.roles.map(Number),
-      });
-      onCreated();
-    } catch (e) {
-      showApiError(e, form.setErrors);
-    } finally {
-      setBusy(false);
-    }
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    await settingsApi.createAdminUser({
+      email: v.email,
+      password: v.password,
+      ...(v.firstname ? { firstname: v.firstname } : {}),
+      ...(v.lastname ? { lastname: v.lastname } : {}),
+      roles: v.roles.map(Number),
+    });
+    onCreated();
   });
   return (
-    <Modal opened onClose={onClose} title="Invite an administrator">
-      <form onSubmit={submit}>
-        <Stack>
-          <Group grow>
-            <TextInput label="First name" {...form.getInputProps('firstname')} />
-            <TextInput label="Last name" {...form.getInputProps('lastname')} />
-          </Group>
-          <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
-          <PasswordInput
-            label="Initial password"
-            required
-            autoComplete="new-password"
-            {...form.getInputProps('password')}
-          />
-          <MultiSelect
-            label="Roles"
-            required
-            data={(roles.data ?? []).map((r) => ({ value: String(r.id), label: r.name }))}
-            {...form.getInputProps('roles')}
-          />
-          <Text size="xs" c="dimmed">
-            Share the password with them privately; they can change it after logging in.
-          </Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal title="Invite an administrator" onClose={onClose} onSubmit={submit} busy={busy}>
+      <Group grow>
+        <TextInput label="First name" {...form.getInputProps('firstname')} />
+        <TextInput label="Last name" {...form.getInputProps('lastname')} />
+      </Group>
+      <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
+      <PasswordInput
+        label="Initial password"
+        required
+        autoComplete="new-password"
+        {...form.getInputProps('password')}
+      />
+      <MultiSelect
+        label="Roles"
+        required
+        data={(roles.data ?? []).map((r) => ({ value: String(r.id), label: r.name }))}
+        {...form.getInputProps('roles')}
+      />
+      <Text size="xs" c="dimmed">
+        Share the password with them privately; they can change it after logging in.
+      </Text>
+    </FormModal>
   );
 }

@@ -2,7 +2,6 @@ import {
   Badge,
   Button,
   Group,
-  Modal,
   MultiSelect,
   Paper,
   Select,
@@ -21,6 +20,8 @@ import { showApiError } from '../../api/form-errors';
 import { settingsApi, type ApiToken, type ApiTokenType } from '../../api/settings';
 import { useCan } from '../../auth/permissions';
 import { SecretReveal } from '../../components/SecretReveal';
+import { FormModal } from '../../components/FormModal';
+import { useFormSubmit } from '../../api/use-form-submit';
 
 const DAY = 24 * 3600 * 1000;
 const LIFESPANS = [
@@ -187,65 +188,47 @@ function CreateTokenModal({
       permissions: [] as string[],
     },
   });
-  const [busy, setBusy] = useState(false);
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    try {
-      const token = await settingsApi.createApiToken({
-        name: v.name,
-        ...(v.description ? { description: v.description } : {}),
-        type: v.type,
-        ...(v.type === 'custom' ? { permissions: v.permissions } : {}),
-        lifespan: v.lifespan === 'unlimited' ? null : Number(v.lifespan),
-      });
-      form.reset();
-      onCreated(token.accessKey);
-    } catch (e) {
-      showApiError(e, form.setErrors);
-    } finally {
-      setBusy(false);
-    }
+  const { busy, submit } = useFormSubmit(form, async (v) => {
+    const token = await settingsApi.createApiToken({
+      name: v.name,
+      ...(v.description ? { description: v.description } : {}),
+      type: v.type,
+      ...(v.type === 'custom' ? { permissions: v.permissions } : {}),
+      lifespan: v.lifespan === 'unlimited' ? null : Number(v.lifespan),
+    });
+    form.reset();
+    onCreated(token.accessKey);
   });
   return (
-    <Modal opened={opened} onClose={onClose} title="Create an API token" size="lg">
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-          <TextInput label="Description" {...form.getInputProps('description')} />
-          <Select
-            label="Token type"
-            allowDeselect={false}
-            data={[
-              { value: 'read-only', label: 'Read-only' },
-              { value: 'full-access', label: 'Full access' },
-              { value: 'custom', label: 'Custom' },
-            ]}
-            {...form.getInputProps('type')}
-          />
-          {form.values.type === 'custom' && (
-            <MultiSelect
-              label="Permissions"
-              searchable
-              data={actions.data ?? []}
-              {...form.getInputProps('permissions')}
-            />
-          )}
-          <Select
-            label="Duration"
-            allowDeselect={false}
-            data={LIFESPANS}
-            {...form.getInputProps('lifespan')}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Create
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      title="Create an API token"
+      opened={opened}
+      onClose={onClose}
+      onSubmit={submit}
+      busy={busy}
+      size="lg"
+    >
+      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <TextInput label="Description" {...form.getInputProps('description')} />
+      <Select
+        label="Token type"
+        allowDeselect={false}
+        data={[
+          { value: 'read-only', label: 'Read-only' },
+          { value: 'full-access', label: 'Full access' },
+          { value: 'custom', label: 'Custom' },
+        ]}
+        {...form.getInputProps('type')}
+      />
+      {form.values.type === 'custom' && (
+        <MultiSelect
+          label="Permissions"
+          searchable
+          data={actions.data ?? []}
+          {...form.getInputProps('permissions')}
+        />
+      )}
+      <Select label="Duration" allowDeselect={false} data={LIFESPANS} {...form.getInputProps('lifespan')} />
+    </FormModal>
   );
 }

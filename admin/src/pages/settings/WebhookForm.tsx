@@ -1,18 +1,8 @@
-import {
-  Button,
-  Checkbox,
-  Group,
-  JsonInput,
-  Modal,
-  SimpleGrid,
-  Stack,
-  Switch,
-  TextInput,
-} from '@mantine/core';
+import { Checkbox, JsonInput, SimpleGrid, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
-import { showApiError } from '../../api/form-errors';
 import { settingsApi, WEBHOOK_EVENTS, type Webhook } from '../../api/settings';
+import { FormModal } from '../../components/FormModal';
+import { useFormSubmit } from '../../api/use-form-submit';
 
 /** Creates or edits a webhook: name, URL, events, extra headers (JSON), enabled. */
 export function WebhookForm({
@@ -27,7 +17,6 @@ export function WebhookForm({
   /** `secret` only for a new webhook: the server shows it once. */
   onSaved: (secret?: string) => void;
 }) {
-  const [busy, setBusy] = useState(false);
   const form = useForm({
     initialValues: {
       name: webhook?.name ?? '',
@@ -37,67 +26,51 @@ export function WebhookForm({
       enabled: webhook?.enabled ?? true,
     },
   });
-  const submit = form.onSubmit(async (v) => {
+  const { busy, submit } = useFormSubmit(form, async (v) => {
     let headers: Record<string, string> = {};
     try {
       headers = v.headers.trim() ? (JSON.parse(v.headers) as Record<string, string>) : {};
     } catch {
       return form.setFieldError('headers', 'Headers must be a JSON object of strings');
     }
-    setBusy(true);
-    try {
-      const body = { name: v.name, url: v.url, events: v.events, headers, enabled: v.enabled };
-      if (webhook) {
-        await settingsApi.updateWebhook(webhook.id, body);
-        onSaved();
-      } else onSaved((await settingsApi.createWebhook(body)).secret);
-    } catch (e) {
-      showApiError(e, form.setErrors);
-    } finally {
-      setBusy(false);
-    }
+    const body = { name: v.name, url: v.url, events: v.events, headers, enabled: v.enabled };
+    if (webhook) {
+      await settingsApi.updateWebhook(webhook.id, body);
+      onSaved();
+    } else onSaved((await settingsApi.createWebhook(body)).secret);
   });
   return (
-    <Modal
+    <FormModal
+      title={webhook ? `Edit ${webhook.name}` : 'Create a webhook'}
       opened={opened}
       onClose={onClose}
-      title={webhook ? `Edit ${webhook.name}` : 'Create a webhook'}
+      onSubmit={submit}
+      busy={busy}
+      submitLabel="Save"
       size="lg"
     >
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-          <TextInput
-            label="URL"
-            required
-            placeholder="https://example.com/hooks/quorum"
-            {...form.getInputProps('url')}
-          />
-          <Checkbox.Group label="Events" {...form.getInputProps('events')}>
-            <SimpleGrid cols={2} mt="xs">
-              {WEBHOOK_EVENTS.map((e) => (
-                <Checkbox key={e} value={e} label={e} />
-              ))}
-            </SimpleGrid>
-          </Checkbox.Group>
-          <JsonInput
-            label="Headers"
-            description='Sent with every delivery, e.g. { "Authorization": "Bearer …" }'
-            autosize
-            minRows={2}
-            {...form.getInputProps('headers')}
-          />
-          <Switch label="Enabled" {...form.getInputProps('enabled', { type: 'checkbox' })} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Save
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <TextInput
+        label="URL"
+        required
+        placeholder="https://example.com/hooks/quorum"
+        {...form.getInputProps('url')}
+      />
+      <Checkbox.Group label="Events" {...form.getInputProps('events')}>
+        <SimpleGrid cols={2} mt="xs">
+          {WEBHOOK_EVENTS.map((e) => (
+            <Checkbox key={e} value={e} label={e} />
+          ))}
+        </SimpleGrid>
+      </Checkbox.Group>
+      <JsonInput
+        label="Headers"
+        description='Sent with every delivery, e.g. { "Authorization": "Bearer …" }'
+        autosize
+        minRows={2}
+        {...form.getInputProps('headers')}
+      />
+      <Switch label="Enabled" {...form.getInputProps('enabled', { type: 'checkbox' })} />
+    </FormModal>
   );
 }
