@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useContentTypes } from '../../api/content-types';
 import { showApiError } from '../../api/form-errors';
@@ -104,8 +104,16 @@ function RolePermissions({
   });
   const types = useContentTypes();
   const [edited, setEdited] = useState<Map<string, AdminRolePermission> | null>(null);
-  const [saving, setSaving] = useState(false);
   const editable = !superAdmin && can('admin::roles.update');
+  const save = useMutation({
+    mutationFn: (permissions: AdminRolePermission[]) => adminRolesApi.setPermissions(roleId, permissions),
+    onSuccess: async () => {
+      setEdited(null);
+      await queryClient.invalidateQueries({ queryKey: ['admin-role-permissions', roleId] });
+      notifications.show({ color: 'green', message: `${name} saved` });
+    },
+    onError: (e) => showApiError(e),
+  });
 
   if (catalogue.error || stored.error) return <Alert color="red">The role could not be loaded</Alert>;
   if (!catalogue.data || !stored.data) return <Skeleton h={300} />;
@@ -141,19 +149,6 @@ function RolePermissions({
     }
     setEdited(next);
   };
-  const save = async () => {
-    setSaving(true);
-    try {
-      await adminRolesApi.setPermissions(roleId, [...current.values()]);
-      setEdited(null);
-      await queryClient.invalidateQueries({ queryKey: ['admin-role-permissions', roleId] });
-      notifications.show({ color: 'green', message: `${name} saved` });
-    } catch (e) {
-      showApiError(e);
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <Stack>
@@ -162,7 +157,11 @@ function RolePermissions({
           {name}
         </Title>
         {editable && (
-          <Button onClick={() => void save()} loading={saving} disabled={edited === null}>
+          <Button
+            onClick={() => save.mutate([...current.values()])}
+            loading={save.isPending}
+            disabled={edited === null}
+          >
             Save
           </Button>
         )}

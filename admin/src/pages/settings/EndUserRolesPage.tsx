@@ -18,7 +18,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useContentTypes } from '../../api/content-types';
 import { showApiError } from '../../api/form-errors';
@@ -71,8 +71,16 @@ function RoleEditor({ roleId }: { roleId: number }) {
   // action → conditions (null: unconditional); edited locally until saved.
   const [grants, setGrants] = useState<Map<string, Record<string, unknown> | null> | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
   const mayUpdate = can('plugin::users-permissions.roles.update');
+  const save = useMutation({
+    mutationFn: (permissions: Grant[]) => settingsApi.updateEndUserRole(roleId, permissions),
+    onSuccess: async () => {
+      setGrants(null);
+      await queryClient.invalidateQueries({ queryKey: ['end-user-role', roleId] });
+      notifications.show({ color: 'green', message: `${role.data?.name ?? 'The role'} saved` });
+    },
+    onError: (e) => showApiError(e),
+  });
 
   if (role.error || actions.error)
     return (
@@ -90,20 +98,6 @@ function RoleEditor({ roleId }: { roleId: number }) {
     else next.set(action, null);
     setGrants(next);
   };
-  const save = async () => {
-    setSaving(true);
-    try {
-      const permissions: Grant[] = [...current].map(([action, conditions]) => ({ action, conditions }));
-      await settingsApi.updateEndUserRole(roleId, permissions);
-      setGrants(null);
-      await queryClient.invalidateQueries({ queryKey: ['end-user-role', roleId] });
-      notifications.show({ color: 'green', message: `${role.data!.name} saved` });
-    } catch (e) {
-      showApiError(e);
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <Stack>
@@ -116,7 +110,11 @@ function RoleEditor({ roleId }: { roleId: number }) {
             {role.data.description}
           </Text>
         </div>
-        <Button onClick={() => void save()} loading={saving} disabled={!mayUpdate || grants === null}>
+        <Button
+          onClick={() => save.mutate([...current].map(([action, conditions]) => ({ action, conditions })))}
+          loading={save.isPending}
+          disabled={!mayUpdate || grants === null}
+        >
           Save
         </Button>
       </Group>
