@@ -10,7 +10,8 @@
 //
 // Environment:
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres   a PostgreSQL server (a database is created
-//                                                              and dropped on it; nothing else is touched)
+//                                                              and dropped on it; nothing else is touched;
+//                                                              QUORUM_BENCH_PG_URL is read too)
 //   BENCH_ROUNDS=100         revocations per bus (each observed on two nodes)
 //   BENCH_FAILOVERS=5        leader kills
 //   BENCH_LEASE_TTL_MS=2000  leader lease TTL for the failover rounds (the default config says 10000)
@@ -18,17 +19,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Socket, createServer } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { REPO } from './lib/paths.mjs';
+import { PG_ADMIN_URL, createDatabase } from './lib/postgres.mjs';
+import { freePort } from './lib/processes.mjs';
+import { QuorumNode } from './lib/quorum-node.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(REPO, 'bin', 'quorum.js');
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROUNDS = positive('BENCH_ROUNDS', 100);
 const FAILOVERS = positive('BENCH_FAILOVERS', 5);
 const LEASE_TTL_MS = positive('BENCH_LEASE_TTL_MS', 2000);
@@ -64,37 +64,6 @@ async function cleanup() {
 }
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function adminQuery(text) {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh database on the server; dropped at the end. */
-async function createDatabase() {
-  const name = `quorum_bench_${randomBytes(5).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  cleanups.push(() => adminQuery(`drop database if exists ${name} with (force)`));
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** A private redis-server on a free loopback port (the machine's shared Redis is never used). */
 async function startRedis() {
@@ -134,59 +103,6 @@ function prepareApp(config) {
   return dir;
 }
 
-class Node {
-  constructor(name, app, env) {
-    Object.assign(this, { name, app, env });
-  }
-
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start() {
-    this.port ??= await freePort();
-    this.child = track(
-      spawn(
-        process.execPath,
-        [BIN, 'start', '--app', this.app, '--port', String(this.port), '--host', '127.0.0.1'],
-        {
-          cwd: REPO,
-          env: this.env,
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      ),
-    );
-    this.stderr = '';
-    this.child.stderr
-      .setEncoding('utf8')
-      .on('data', (chunk) => (this.stderr = (this.stderr + chunk).slice(-20_000)));
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`${this.name} exited:\n${this.stderr}`);
-      const status = await globalThis.fetch(`${this.url}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 200) return this;
-      await sleep(100);
-    }
-    throw new Error(`${this.name} was not ready within 60 s:\n${this.stderr}`);
-  }
-
-  get pid() {
-    return this.child?.pid;
-  }
-
-  kill() {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGKILL');
-    });
-  }
-}
-
 async function request(node, method, pathname, { token, body } = {}) {
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
@@ -202,7 +118,9 @@ async function request(node, method, pathname, { token, body } = {}) {
 }
 
 async function startCluster(label, { redisUrl, leaseTtlMs = 10_000 } = {}) {
-  const databaseUrl = await createDatabase();
+  // A fresh database per cluster, dropped at the end.
+  const database = await createDatabase('quorum_bench');
+  cleanups.push(database.drop);
   const app = prepareApp({
     cluster: { leaseTtlMs, heartbeatMs: 500, nodeTtlMs: 3000, resyncMs: 600_000 },
     auth: { tokenCacheTtlMs: 600_000, permissionCacheTtlMs: 600_000 },
@@ -212,7 +130,7 @@ async function startCluster(label, { redisUrl, leaseTtlMs = 10_000 } = {}) {
   const env = { ...process.env };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'HOST', 'QUORUM_SECRET']) delete env[key];
   Object.assign(env, {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: database.url,
     QUORUM_SECRET: SECRET,
     QUORUM_ADMIN_EMAIL: ADMIN.email,
     QUORUM_ADMIN_PASSWORD: ADMIN.password,
@@ -220,7 +138,7 @@ async function startCluster(label, { redisUrl, leaseTtlMs = 10_000 } = {}) {
     QUORUM_DRAIN_MS: '0',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
-  const nodes = ['a', 'b', 'c'].map((n) => new Node(`${label}-${n}`, app, env));
+  const nodes = ['a', 'b', 'c'].map((n) => new QuorumNode(`${label}-${n}`, app, env, { onSpawn: track }));
   await Promise.all(nodes.map((node) => node.start()));
   const login = await request(nodes[0], 'POST', '/admin/api/login', { body: ADMIN });
   if (login.status !== 200) throw new Error(`admin login failed: ${JSON.stringify(login.json)}`);
@@ -362,7 +280,7 @@ const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–'
 
 async function main() {
   log(
-    `bench:cluster — 3 nodes on PostgreSQL (${new URL(PG_URL).host}); ${ROUNDS} revocations per bus, ${FAILOVERS} failovers`,
+    `bench:cluster — 3 nodes on PostgreSQL (${new URL(PG_ADMIN_URL).host}); ${ROUNDS} revocations per bus, ${FAILOVERS} failovers`,
   );
   const busy = await cpuBusy();
   if (busy > 0.1)

@@ -1,27 +1,24 @@
-/* global setTimeout, fetch, performance, FormData, Blob, Response */
+/* global fetch, performance, FormData, Blob, Response */
 // Media library benchmark (issue 8), everything on 127.0.0.1:
 //   1. upload throughput: 1 MB JPEG photos, each decoded and resized into Strapi's formats (thumbnail,
 //      small, medium, large), several uploads in flight;
 //   2. download throughput of the 1 MB original per provider: local folder (SQLite), database chunks
 //      (PostgreSQL), S3 (s3rver on a loopback port; through Quorum's /uploads redirect with signed access,
 //      and straight from the bucket with public access).
-// Usage: npm run bench:media (builds first). Environment: QUORUM_BENCH_PG_URL (a role that may create
-// databases; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_UPLOADS (per provider, 24),
-// BENCH_UPLOAD_CONCURRENCY (4), BENCH_DOWNLOADS (400), BENCH_DOWNLOAD_CONCURRENCY (8), BENCH_PROVIDERS
-// (local,database,s3).
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// Usage: npm run bench:media (builds first). Environment: QUORUM_BENCH_PG_URL or BENCH_PG_URL (a role
+// that may create databases; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_UPLOADS (per
+// provider, 24), BENCH_UPLOAD_CONCURRENCY (4), BENCH_DOWNLOADS (400), BENCH_DOWNLOAD_CONCURRENCY (8),
+// BENCH_PROVIDERS (local,database,s3).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import S3rver from 's3rver';
 import sharp from 'sharp';
+import { REPO } from './lib/paths.mjs';
+import { createDatabase } from './lib/postgres.mjs';
+import { runCommand } from './lib/processes.mjs';
+import { QuorumNode } from './lib/quorum-node.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ADMIN_URL = process.env.QUORUM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 24);
 const UPLOAD_CONCURRENCY = Number(process.env.BENCH_UPLOAD_CONCURRENCY ?? 4);
 const DOWNLOADS = Number(process.env.BENCH_DOWNLOADS ?? 400);
@@ -30,30 +27,10 @@ const PROVIDERS = (process.env.BENCH_PROVIDERS ?? 'local,database,s3').split(','
 const BUCKET = 'bench-media';
 
 const log = (...args) => console.error('[media bench]', ...args);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 };
-
-async function adminQuery(text) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A photo-like JPEG of about 1 MB: noise compresses badly, so 1100×1100 at quality 92 lands near 1 MB. */
 async function photo(seed) {
@@ -92,69 +69,24 @@ function appDir(upload) {
   return dir;
 }
 
-async function startNode(app, databaseUrl) {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(REPO, 'bin', 'quorum.js'),
-      'start',
-      '--app',
-      app,
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-    ],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        QUORUM_SECRET: 'bench-secret-0123456789abcdef',
-        LOG_LEVEL: 'warn',
-        QUORUM_DRAIN_MS: '0',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return { child, base };
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${base} was not ready within 60 s`);
-}
-
-async function stopNode(node) {
-  const exited = new Promise((resolve) => node.child.once('exit', resolve));
-  node.child.kill('SIGTERM');
-  await exited;
+/** What the node and the CLI run with: the provider's database, a fixed secret, quiet logs. */
+function quorumEnv(databaseUrl) {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    QUORUM_SECRET: 'bench-secret-0123456789abcdef',
+    LOG_LEVEL: 'warn',
+    QUORUM_DRAIN_MS: '0',
+  };
 }
 
 /** A full-access token through the CLI, as a user would make one. */
 async function token(app, databaseUrl) {
-  const child = spawn(
+  const out = await runCommand(
     process.execPath,
     [path.join(REPO, 'bin', 'quorum.js'), 'token', 'create', '--type', 'full-access', '--app', app],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        QUORUM_SECRET: 'bench-secret-0123456789abcdef',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { env: quorumEnv(databaseUrl) },
   );
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  await new Promise((resolve) => child.once('exit', resolve));
   return `Bearer ${out.trim()}`;
 }
 
@@ -186,18 +118,18 @@ async function pool(count, concurrency, job) {
 async function measure(label, provider, databaseUrl, upload, photos) {
   const app = appDir(upload);
   const auth = await token(app, databaseUrl);
-  const node = await startNode(app, databaseUrl);
+  const node = await new QuorumNode(label, app, quorumEnv(databaseUrl), { echoStderr: true }).start();
   try {
     const bodies = await Promise.all(photos.map((bytes, i) => body(bytes, `photo-${i}.jpg`)));
     // Warm-up: one upload (sharp's first call loads libvips); its file is the one downloaded below.
-    const file = await post(node.base, auth, bodies[0]);
+    const file = await post(node.url, auth, bodies[0]);
     const up = await pool(UPLOADS, UPLOAD_CONCURRENCY, async (i) => {
-      await post(node.base, auth, bodies[i % bodies.length]);
+      await post(node.url, auth, bodies[i % bodies.length]);
     });
     const megabytes =
       Array.from({ length: UPLOADS }, (_, i) => photos[i % photos.length].length).reduce((a, b) => a + b) /
       1e6;
-    const url = file.url.startsWith('http') ? file.url : node.base + file.url;
+    const url = file.url.startsWith('http') ? file.url : node.url + file.url;
     let received = 0;
     await fetch(url).then((r) => r.arrayBuffer());
     const down = await pool(DOWNLOADS, DOWNLOAD_CONCURRENCY, async () => {
@@ -236,7 +168,7 @@ async function measure(label, provider, databaseUrl, upload, photos) {
     log(JSON.stringify(result));
     return result;
   } finally {
-    await stopNode(node);
+    await node.stop();
     rmSync(app, { recursive: true, force: true });
   }
 }
@@ -273,22 +205,19 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   if (PROVIDERS.includes('database')) {
-    const name = `quorum_bench_media_${randomBytes(4).toString('hex')}`;
-    await adminQuery(`create database ${name}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
+    const database = await createDatabase('quorum_bench_media');
     try {
       results.push(
         await measure(
           'database chunks, PostgreSQL',
           'database',
-          url.toString(),
+          database.url,
           { provider: 'database' },
           photos,
         ),
       );
     } finally {
-      await adminQuery(`drop database if exists ${name} with (force)`);
+      await database.drop();
     }
   }
   if (PROVIDERS.includes('s3')) {

@@ -4,20 +4,20 @@
 //   1. write latency of a create (p50/p99), without any webhook and then with one registered;
 //   2. delivery throughput: a backlog of events committed at once, delivered by the three nodes;
 //   3. sustained: concurrent creates through the three nodes while their events are delivered.
-// Usage: npm run bench:outbox (builds first). Environment: QUORUM_BENCH_PG_URL (a role that may create
-// databases; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_WRITES (latency samples, 400),
-// BENCH_BACKLOG (events, 5000), BENCH_SUSTAINED (creates, 2000), BENCH_CONCURRENCY (16), BENCH_NODES (3).
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+// Usage: npm run bench:outbox (builds first). Environment: QUORUM_BENCH_PG_URL or BENCH_PG_URL (a role
+// that may create databases; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_WRITES (latency
+// samples, 400), BENCH_BACKLOG (events, 5000), BENCH_SUSTAINED (creates, 2000), BENCH_CONCURRENCY (16),
+// BENCH_NODES (3).
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { REPO } from './lib/paths.mjs';
+import { createDatabase } from './lib/postgres.mjs';
+import { QuorumNode } from './lib/quorum-node.mjs';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ADMIN_URL = process.env.QUORUM_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WRITES = Number(process.env.BENCH_WRITES ?? 400);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 5000);
 const SUSTAINED = Number(process.env.BENCH_SUSTAINED ?? 2000);
@@ -32,16 +32,6 @@ const quantile = (values, q) => {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN;
 };
 const ms = (value) => `${value.toFixed(1)} ms`;
-
-async function adminQuery(text) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 function appDir() {
   const dir = mkdtempSync(path.join(tmpdir(), 'quorum-bench-outbox-'));
@@ -62,48 +52,6 @@ function appDir() {
     JSON.stringify({ log: { requests: false }, webhooks: { pollMs: 200 } }),
   );
   return dir;
-}
-
-function startNode(app, url, port) {
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(REPO, 'bin', 'quorum.js'),
-      'start',
-      '--app',
-      app,
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-    ],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        QUORUM_SECRET: 'bench-secret-0123456789abcdef',
-        QUORUM_ADMIN_EMAIL: ADMIN.email,
-        QUORUM_ADMIN_PASSWORD: ADMIN.password,
-        LOG_LEVEL: 'warn',
-        QUORUM_DRAIN_MS: '0',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  return { child, base: `http://127.0.0.1:${port}` };
-}
-
-async function waitReady(base) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`${base} was not ready within 60 s`);
 }
 
 async function json(base, method, pathname, headers, body) {
@@ -143,15 +91,6 @@ function startReceiver() {
   );
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function createLatency(base, auth, count, label) {
   const samples = [];
   for (let i = 0; i < count + 30; i++) {
@@ -176,38 +115,45 @@ async function waitFor(check, timeoutMs, what) {
 }
 
 async function main() {
-  const dbName = `quorum_bench_outbox_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`create database ${dbName}`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
+  const database = await createDatabase('quorum_bench_outbox');
   const app = appDir();
-  const nodes = [];
+  const env = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    QUORUM_SECRET: 'bench-secret-0123456789abcdef',
+    QUORUM_ADMIN_EMAIL: ADMIN.email,
+    QUORUM_ADMIN_PASSWORD: ADMIN.password,
+    LOG_LEVEL: 'warn',
+    QUORUM_DRAIN_MS: '0',
+  };
+  const nodes = Array.from(
+    { length: NODES },
+    (_, i) => new QuorumNode(`node ${i + 1}`, app, env, { echoStderr: true }),
+  );
   const receiver = await startReceiver();
-  const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 2 });
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   try {
-    log(`starting ${NODES} nodes on ${dbName}`);
-    nodes.push(startNode(app, dbUrl.toString(), await freePort()));
-    await waitReady(nodes[0].base); // the first one creates the tables
-    for (let i = 1; i < NODES; i++) nodes.push(startNode(app, dbUrl.toString(), await freePort()));
-    await Promise.all(nodes.map((n) => waitReady(n.base)));
-    const login = await json(nodes[0].base, 'POST', '/admin/api/login', {}, ADMIN);
+    log(`starting ${NODES} nodes on ${database.name}`);
+    await nodes[0].start(); // the first one creates the tables
+    await Promise.all(nodes.slice(1).map((node) => node.start()));
+    const login = await json(nodes[0].url, 'POST', '/admin/api/login', {}, ADMIN);
     const admin = { authorization: `Bearer ${login.data.token}` };
-    const token = await json(nodes[0].base, 'POST', '/admin/api/api-tokens', admin, {
+    const token = await json(nodes[0].url, 'POST', '/admin/api/api-tokens', admin, {
       name: 'bench',
       type: 'full-access',
     });
     const auth = { authorization: `Bearer ${token.data.accessKey}` };
 
     log(`write latency without a webhook (${WRITES} creates)`);
-    const without = await createLatency(nodes[0].base, auth, WRITES, 'plain');
-    await json(nodes[0].base, 'POST', '/admin/api/webhooks', admin, {
+    const without = await createLatency(nodes[0].url, auth, WRITES, 'plain');
+    await json(nodes[0].url, 'POST', '/admin/api/webhooks', admin, {
       name: 'bench',
       url: receiver.url,
       events: ['entry.create'],
     });
     log(`write latency with a webhook (${WRITES} creates)`);
     const before = receiver.firstSeen.size;
-    const withHook = await createLatency(nodes[0].base, auth, WRITES, 'hooked');
+    const withHook = await createLatency(nodes[0].url, auth, WRITES, 'hooked');
     await waitFor(
       () => receiver.firstSeen.size >= before + WRITES + 30,
       60_000,
@@ -262,7 +208,7 @@ async function main() {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < SUSTAINED) {
           const i = next++;
-          await json(nodes[i % NODES].base, 'POST', '/api/notes', auth, {
+          await json(nodes[i % NODES].url, 'POST', '/api/notes', auth, {
             data: { title: `sustained-${i}` },
           });
         }
@@ -313,13 +259,10 @@ async function main() {
     writeFileSync(file, JSON.stringify(result, null, 2));
     log(`written to ${path.relative(REPO, file)}`);
   } finally {
-    for (const { child } of nodes) child.kill('SIGKILL');
-    await Promise.all(
-      nodes.map(({ child }) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)),
-    );
+    await Promise.all(nodes.map((node) => node.kill()));
     receiver.server.close();
     await pool.end();
-    await adminQuery(`drop database if exists ${dbName} with (force)`).catch(() => {});
+    await database.drop().catch(() => {});
     rmSync(app, { recursive: true, force: true });
   }
 }
