@@ -1,7 +1,7 @@
 import { Button, Fieldset, Group, Stack, Text } from '@mantine/core';
 import { newKey, toFormValues } from '../../pages/content/form-values';
 import { useSchema } from '../../pages/content/schema-context';
-import { EntryControls } from './EntryControls';
+import { ListEntry } from './EntryControls';
 import { FieldList } from './FieldList';
 import { valueAt } from './MarkdownField';
 import type { FieldProps } from './types';
@@ -47,27 +47,18 @@ export function ComponentField({ form, path, attribute, disabled, label }: Field
     <Fieldset legend={`${label} (${name}, ${entries.length})`} disabled={disabled}>
       <Stack>
         {entries.map((entry, i) => (
-          <Fieldset
+          <ListEntry
             key={String(entry.__key)}
-            variant="filled"
-            legend={
-              <Group gap="xs">
-                <Text size="sm" fw={600}>
-                  {name} {i + 1}
-                </Text>
-                <EntryControls
-                  index={i}
-                  count={entries.length}
-                  name={`${name} ${i + 1}`}
-                  onMove={(from, to) => form.reorderListItem(path, { from, to })}
-                  onRemove={() => form.removeListItem(path, i)}
-                  disabled={disabled}
-                />
-              </Group>
-            }
+            form={form}
+            path={path}
+            index={i}
+            count={entries.length}
+            title={`${name} ${i + 1}`}
+            name={`${name} ${i + 1}`}
+            disabled={disabled}
           >
             <FieldList form={form} attributes={attributes} prefix={`${path}.${i}.`} disabled={disabled} />
-          </Fieldset>
+          </ListEntry>
         ))}
         <Group>
           <Button

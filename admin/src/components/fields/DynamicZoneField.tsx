@@ -1,7 +1,7 @@
 import { Button, Fieldset, Group, Menu, Stack, Text } from '@mantine/core';
 import { newKey, toFormValues } from '../../pages/content/form-values';
 import { useSchema } from '../../pages/content/schema-context';
-import { EntryControls } from './EntryControls';
+import { ListEntry } from './EntryControls';
 import { FieldList } from './FieldList';
 import { valueAt } from './MarkdownField';
 import type { FieldProps } from './types';
@@ -27,24 +27,15 @@ export function DynamicZoneField({ form, path, attribute, disabled, label }: Fie
           const uid = String(entry.__component);
           const name = nameOf(uid);
           return (
-            <Fieldset
+            <ListEntry
               key={String(entry.__key)}
-              variant="filled"
-              legend={
-                <Group gap="xs">
-                  <Text size="sm" fw={600}>
-                    {i + 1}. {name}
-                  </Text>
-                  <EntryControls
-                    index={i}
-                    count={entries.length}
-                    name={`${name} ${i + 1}`}
-                    onMove={(from, to) => form.reorderListItem(path, { from, to })}
-                    onRemove={() => form.removeListItem(path, i)}
-                    disabled={disabled}
-                  />
-                </Group>
-              }
+              form={form}
+              path={path}
+              index={i}
+              count={entries.length}
+              title={`${i + 1}. ${name}`}
+              name={`${name} ${i + 1}`}
+              disabled={disabled}
             >
               <FieldList
                 form={form}
@@ -52,7 +43,7 @@ export function DynamicZoneField({ form, path, attribute, disabled, label }: Fie
                 prefix={`${path}.${i}.`}
                 disabled={disabled}
               />
-            </Fieldset>
+            </ListEntry>
           );
         })}
         <Group>
