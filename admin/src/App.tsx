@@ -12,6 +12,7 @@ import { MediaLibraryPage } from './pages/media/MediaLibraryPage';
 import { BuilderPage } from './pages/builder/BuilderPage';
 import { AdminRolesPage } from './pages/settings/AdminRolesPage';
 import { AdminUsersPage } from './pages/settings/AdminUsersPage';
+import { EndUsersPage } from './pages/settings/EndUsersPage';
 import { ApiTokensPage } from './pages/settings/ApiTokensPage';
 import { EndUserRolesPage } from './pages/settings/EndUserRolesPage';
 import { WebhooksPage } from './pages/settings/WebhooksPage';
@@ -39,6 +40,7 @@ export function App() {
         <Route path="builder" element={<BuilderPage />} />
         <Route path="builder/:uid" element={<BuilderPage />} />
         <Route path="settings/api-tokens" element={<ApiTokensPage />} />
+        <Route path="settings/users" element={<EndUsersPage />} />
         <Route path="settings/roles" element={<EndUserRolesPage />} />
         <Route path="settings/webhooks" element={<WebhooksPage />} />
         <Route path="settings/admin-users" element={<AdminUsersPage />} />

@@ -6,7 +6,7 @@ import { FAST_WEBHOOKS } from '../webhooks/support.js';
 import { ensureAdminBuilt, launchBrowser, newPage, screenshot } from './browser.js';
 import { adminSession, startUiNode, type UiNode } from './ui-node.js';
 
-describe('admin UI: settings (API tokens, end-user permissions, webhooks, administrators)', () => {
+describe('admin UI: settings (API tokens, end users and their permissions, webhooks, administrators)', () => {
   let node: UiNode;
   let browser: Browser;
   let page: Page;
@@ -147,6 +147,45 @@ describe('admin UI: settings (API tokens, end-user permissions, webhooks, admini
             .data.blocked,
       )
       .toBe(true);
+  });
+
+  it('lists end users with search; blocking one or changing their role takes effect on /api', async () => {
+    for (const username of ['ada', 'grace']) {
+      const registered = await node.request({
+        method: 'POST',
+        url: '/api/auth/local/register',
+        body: { username, email: `${username}@example.com`, password: 'Correct-horse-9' },
+        auth: 'none',
+      });
+      expect(registered.status, registered.body).toBe(200);
+    }
+    await page.goto('/admin/settings/users');
+    const table = page.getByRole('table', { name: 'Users' });
+    await table.getByRole('cell', { name: 'grace@example.com' }).waitFor();
+    await page.getByRole('textbox', { name: 'Search users' }).fill('ada');
+    await expect.poll(() => table.getByRole('row').count()).toBe(2); // the header and ada
+    await screenshot(page, 'end-users');
+
+    // A role change and a block, each read back from the server.
+    const roles = (await node.request({ url: '/admin/api/users-permissions/roles', auth: admin.auth })).json()
+      .data as { id: number; type: string; name: string }[];
+    const publicRole = roles.find((r) => r.type === 'public')!;
+    await page.getByRole('textbox', { name: 'Role of ada' }).click();
+    await page.getByRole('option', { name: publicRole.name }).click();
+    const ada = async () =>
+      (await node.request({ url: '/admin/api/end-users?_q=ada', auth: admin.auth })).json().data.results[0];
+    await expect.poll(async () => (await ada()).role?.id).toBe(publicRole.id);
+
+    await page.getByRole('switch', { name: 'Block ada' }).click({ force: true });
+    await expect.poll(async () => (await ada()).blocked).toBe(true);
+    const login = await node.request({
+      method: 'POST',
+      url: '/api/auth/local',
+      body: { identifier: 'ada', password: 'Correct-horse-9' },
+      auth: 'none',
+    });
+    expect(login.status).toBe(400);
+    expect(login.json().error.message).toBe('Your account has been blocked by an administrator');
   });
 
   it('creates an administrator role and grants it content permissions, limited to its own documents', async () => {

@@ -23,6 +23,18 @@ export interface EndUserRole {
   readonly type: string;
   readonly nb_users: number;
 }
+/** An end user (Users & Permissions) as the admin lists them. */
+export interface EndUser {
+  readonly id: number;
+  readonly documentId: string;
+  readonly username: string;
+  readonly email: string;
+  readonly confirmed: boolean | null;
+  readonly blocked: boolean | null;
+  readonly createdAt: string;
+  readonly role: { readonly id: number; readonly name: string; readonly type: string } | null;
+}
+
 export interface Grant {
   readonly action: string;
   readonly conditions: Record<string, unknown> | null;
@@ -140,6 +152,10 @@ export const settingsApi = {
       }),
     ),
 
+  endUsers: (page: number, q: string) =>
+    data(api<{ data: Page<EndUser> }>(`/admin/api/end-users?${queryString({ page, pageSize: 20, _q: q })}`)),
+  updateEndUser: (id: number, body: { blocked?: boolean; role?: number }) =>
+    data(api<{ data: EndUser }>(`/admin/api/end-users/${id}`, { method: 'PUT', body })),
   adminUsers: () => data(api<{ data: Page<AdminAccount> }>('/admin/api/users?pageSize=100')),
   adminRoles: () => data(api<{ data: AdminRole[] }>('/admin/api/roles')),
   createAdminUser: (body: {

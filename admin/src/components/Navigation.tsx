@@ -3,6 +3,9 @@ import { NavLink as RouterLink, useLocation } from 'react-router';
 import { displayName, useContentTypes, type ModelInfo } from '../api/content-types';
 import { useCan } from '../auth/permissions';
 
+/** End users are content of this type: the content-manager permissions on it open their screen. */
+const USER_UID = 'plugin::users-permissions.user';
+
 /** The sidebar: the content types the admin may read, then the screens their permissions open. */
 export function Navigation() {
   const { pathname } = useLocation();
@@ -28,12 +31,13 @@ export function Navigation() {
   const settings = (
     [
       ['/settings/api-tokens', 'API tokens', 'admin::api-tokens.read'],
+      ['/settings/users', 'Users', 'plugin::content-manager.explorer.read', USER_UID],
       ['/settings/roles', 'Roles & permissions', 'plugin::users-permissions.roles.read'],
       ['/settings/webhooks', 'Webhooks', 'admin::webhooks.read'],
       ['/settings/admin-users', 'Administrators', 'admin::users.read'],
       ['/settings/admin-roles', 'Administrator roles', 'admin::roles.read'],
     ] as const
-  ).filter(([, , action]) => can(action));
+  ).filter(([, , action, subject]) => can(action, subject));
 
   return (
     <ScrollArea>

@@ -1,0 +1,156 @@
+import {
+  Alert,
+  Badge,
+  Group,
+  Pagination,
+  Paper,
+  Select,
+  Skeleton,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { showApiError } from '../../api/form-errors';
+import { settingsApi } from '../../api/settings';
+import { useCan } from '../../auth/permissions';
+
+const USER_UID = 'plugin::users-permissions.user';
+
+/**
+ * End users (Users & Permissions): the people who sign up and log in through /api/auth. Search, page
+ * through them, block or unblock one, move one to another role. End users are content of the user type,
+ * so the content-manager permissions on it decide who may see and change them.
+ */
+export function EndUsersPage() {
+  const can = useCan();
+  const mayUpdate = can('plugin::content-manager.explorer.update', USER_UID);
+  const queryClient = useQueryClient();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const [page, setPage] = useState(1);
+  const users = useQuery({
+    queryKey: ['end-users', page, q],
+    queryFn: () => settingsApi.endUsers(page, q),
+    placeholderData: keepPreviousData,
+  });
+  const roles = useQuery({
+    queryKey: ['end-user-roles'],
+    queryFn: settingsApi.endUserRoles,
+    enabled: mayUpdate,
+  });
+  const update = useMutation({
+    mutationFn: ({ id, change }: { id: number; change: { blocked?: boolean; role?: number } }) =>
+      settingsApi.updateEndUser(id, change),
+    onError: (e) => showApiError(e),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['end-users'] }),
+  });
+  // While a change is on its way its row shows the new value; a refusal puts the server's back.
+  const pending = update.isPending ? update.variables : undefined;
+
+  return (
+    <Stack>
+      <Title order={1}>Users</Title>
+      <TextInput
+        aria-label="Search users"
+        placeholder="Search by username or email"
+        value={search}
+        onChange={(e) => {
+          setSearch(e.currentTarget.value);
+          setPage(1);
+        }}
+        maw={360}
+      />
+      {users.error ? (
+        <Alert color="red">The users could not be loaded: {String(users.error)}</Alert>
+      ) : (
+        <Paper withBorder>
+          {!users.data ? (
+            <Skeleton h={160} />
+          ) : users.data.results.length === 0 ? (
+            <Text p="md" c="dimmed">
+              {q ? 'No user matches this search.' : 'Nobody has signed up yet.'}
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={640}>
+              <Table aria-label="Users">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Username</Table.Th>
+                    <Table.Th>Email</Table.Th>
+                    <Table.Th>Role</Table.Th>
+                    <Table.Th>Confirmed</Table.Th>
+                    <Table.Th>Blocked</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {users.data.results.map((user) => {
+                    const change = pending?.id === user.id ? pending.change : {};
+                    const blocked = change.blocked ?? Boolean(user.blocked);
+                    const role = change.role ?? user.role?.id;
+                    return (
+                      <Table.Tr key={user.id}>
+                        <Table.Td>{user.username}</Table.Td>
+                        <Table.Td>{user.email}</Table.Td>
+                        <Table.Td>
+                          {mayUpdate && roles.data ? (
+                            <Select
+                              aria-label={`Role of ${user.username}`}
+                              size="xs"
+                              allowDeselect={false}
+                              data={roles.data.map((r) => ({ value: String(r.id), label: r.name }))}
+                              value={role === undefined ? null : String(role)}
+                              onChange={(value) =>
+                                value && update.mutate({ id: user.id, change: { role: Number(value) } })
+                              }
+                              w={180}
+                            />
+                          ) : (
+                            (user.role?.name ?? '—')
+                          )}
+                        </Table.Td>
+                        <Table.Td>
+                          <Badge variant="light" color={user.confirmed ? 'green' : 'gray'}>
+                            {user.confirmed ? 'Confirmed' : 'Not confirmed'}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td>
+                          <Switch
+                            aria-label={`Block ${user.username}`}
+                            checked={blocked}
+                            disabled={!mayUpdate}
+                            onChange={(e) =>
+                              update.mutate({ id: user.id, change: { blocked: e.currentTarget.checked } })
+                            }
+                          />
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Paper>
+      )}
+      {users.data && users.data.pagination.pageCount > 1 && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {users.data.pagination.total} users
+          </Text>
+          <Pagination
+            aria-label="Pages"
+            total={users.data.pagination.pageCount}
+            value={page}
+            onChange={setPage}
+          />
+        </Group>
+      )}
+    </Stack>
+  );
+}
