@@ -132,6 +132,7 @@ async function main() {
   );
   const receiver = await startReceiver();
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  pool.on('error', () => {}); // idle connections are cut when the database is dropped at the end
   try {
     log(`starting ${NODES} nodes on ${database.name}`);
     await nodes[0].start(); // the first one creates the tables

@@ -181,7 +181,13 @@ export class TestCluster {
     text: string,
     params: unknown[] = [],
   ): Promise<T[]> {
-    this.#pool ??= new pg.Pool({ connectionString: this.db.url, max: 3 });
+    if (!this.#pool) {
+      this.#pool = new pg.Pool({ connectionString: this.db.url, max: 3 });
+      // pool.end() resolves before its idle connections have closed, so dropping the database right
+      // after can terminate one (57P01); an idle client's error is re-emitted by the pool, and with no
+      // listener it would be an uncaught exception in the test run.
+      this.#pool.on('error', () => {});
+    }
     return (await this.#pool.query<T>(text, params)).rows;
   }
 
