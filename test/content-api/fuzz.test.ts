@@ -3,6 +3,7 @@ import qs from 'qs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/each-database.js';
 import { startTestNode, type TestNode, type TestResponse } from '../helpers/node.js';
+import { KITCHEN_ARTICLE_ATTRIBUTES } from '../helpers/kitchen.js';
 
 /**
  * Property-based tests (DESIGN.md "Reliability targets"): any query string or body, however malformed,
@@ -17,28 +18,9 @@ const SENTINEL_SECRET = 'sentinel-secret-0451';
 
 // ---------- vocabulary ----------
 
+// Every attribute of the kitchen article (a private one and a password included), and system fields.
 const ATTRIBUTES = [
-  'title',
-  'slug',
-  'body',
-  'summary',
-  'views',
-  'rating',
-  'price',
-  'big',
-  'featured',
-  'day',
-  'time',
-  'at',
-  'stamp',
-  'meta',
-  'content',
-  'kind',
-  'contact',
-  'secret',
-  'password',
-  'code',
-  'internal',
+  ...KITCHEN_ARTICLE_ATTRIBUTES,
   'id',
   'documentId',
   'createdAt',

@@ -9,6 +9,7 @@ import {
   type Doc,
 } from '../helpers/content-query.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
+import { KITCHEN_ARTICLE_KEYS } from '../helpers/kitchen.js';
 
 /*
  * sort, fields, pagination, _q, unknown parameters and the "Invalid key" errors of GET /api/:plural
@@ -44,32 +45,7 @@ const SEARCH_ROWS: Doc[] = [
 const NEEDLES = ['Needle in the title', 'q-summary', 'q-body', 'q-email', 'q-slug'];
 
 /** Every key an article has in a response without `fields`: no private or password attribute. */
-const ARTICLE_KEYS = [
-  'id',
-  'documentId',
-  'title',
-  'slug',
-  'body',
-  'summary',
-  'views',
-  'rating',
-  'price',
-  'big',
-  'featured',
-  'day',
-  'time',
-  'at',
-  'stamp',
-  'meta',
-  'content',
-  'kind',
-  'contact',
-  'code',
-  'internal',
-  'createdAt',
-  'updatedAt',
-  'publishedAt',
-].sort();
+const ARTICLE_KEYS = [...KITCHEN_ARTICLE_KEYS].sort();
 
 const TAG_COUNT = 105;
 const tagName = (i: number) => `tag-${String(i).padStart(3, '0')}`;
