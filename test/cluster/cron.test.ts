@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, eventually, sleep } from '../helpers/cluster.js';
+import { CRON_TASKS, TestCluster, eventually, sleep, tickRuns } from '../helpers/cluster.js';
 import { postgresAvailable } from '../helpers/databases.js';
 import { killAllProcesses } from '../helpers/processes.js';
 
@@ -11,16 +10,7 @@ import { killAllProcesses } from '../helpers/processes.js';
  * leader of its time, in fencing-token order.
  */
 
-const CRON_TASKS = readFileSync(new URL('../fixtures/cluster/cron-tasks.js', import.meta.url), 'utf8');
 const RUN_MS = 20_000;
-
-interface RunRow {
-  due_at: Date;
-  token: string;
-  node: string;
-  started_at: Date;
-  status: string;
-}
 
 describe.skipIf(!postgresAvailable())('cron every second across three nodes, leader killed mid-way', () => {
   let cluster: TestCluster;
@@ -38,10 +28,7 @@ describe.skipIf(!postgresAvailable())('cron every second across three nodes, lea
     await killAllProcesses();
   });
 
-  const runs = () =>
-    cluster.sql<RunRow>(
-      `select due_at, token, node, started_at, status from quorum_task_runs where task = 'tick' order by due_at`,
-    );
+  const runs = () => tickRuns(cluster);
 
   it('records every due time exactly once, run by the leader of its time', { timeout: 120_000 }, async () => {
     const first = await cluster.leader((l) => l.node !== undefined);

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, eventually, sleep } from '../helpers/cluster.js';
+import { CRON_TASKS, TestCluster, eventually, sleep, tickRuns } from '../helpers/cluster.js';
 import { postgresAvailable } from '../helpers/databases.js';
 import { killAllProcesses } from '../helpers/processes.js';
 
@@ -10,16 +9,7 @@ import { killAllProcesses } from '../helpers/processes.js';
  * fencing token it ran under: that record is how the tests see who did leader work, and when.
  */
 
-const CRON_TASKS = readFileSync(new URL('../fixtures/cluster/cron-tasks.js', import.meta.url), 'utf8');
 const LEADER_LEASE = 'quorum-leader';
-
-interface RunRow {
-  due_at: Date;
-  token: string;
-  node: string;
-  started_at: Date;
-  status: string;
-}
 
 describe.skipIf(!postgresAvailable())('leader failover (three real nodes)', () => {
   let cluster: TestCluster;
@@ -32,10 +22,7 @@ describe.skipIf(!postgresAvailable())('leader failover (three real nodes)', () =
     await killAllProcesses();
   });
 
-  const runs = () =>
-    cluster.sql<RunRow>(
-      `select due_at, token, node, started_at, status from quorum_task_runs where task = 'tick' order by due_at`,
-    );
+  const runs = () => tickRuns(cluster);
 
   it(
     'kill -9 of the leader: another node leads, with a higher fencing token',

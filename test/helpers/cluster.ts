@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -384,3 +384,25 @@ export function deepMerge(base: ConfigObject, over: ConfigObject): ConfigObject 
 }
 
 export { sleep };
+
+/**
+ * The cron task of the leader tests (test/fixtures/cluster/cron-tasks.js): `tick` every second, each
+ * run recorded in quorum_task_runs with the node and the fencing token it ran under. Install it with
+ * `TestCluster.start({ files: { 'config/cron-tasks.js': CRON_TASKS } })`.
+ */
+export const CRON_TASKS = readFileSync(new URL('../fixtures/cluster/cron-tasks.js', import.meta.url), 'utf8');
+
+export interface TaskRun {
+  due_at: Date;
+  token: string;
+  node: string;
+  started_at: Date;
+  status: string;
+}
+
+/** The recorded runs of the `tick` task, by due time. */
+export function tickRuns(cluster: TestCluster): Promise<TaskRun[]> {
+  return cluster.sql<TaskRun>(
+    `select due_at, token, node, started_at, status from quorum_task_runs where task = 'tick' order by due_at`,
+  );
+}
