@@ -53,4 +53,13 @@ describeEachDatabase('read statements', (kind) => {
     expect(one.sql).toHaveLength(1);
     expect(one.sql[0]).toMatch(/\blimit 1 offset 0$/i);
   });
+
+  it('answer a page far beyond the last one with no documents', async () => {
+    const res = await t.request({
+      url: '/api/tags?pagination[page]=999999999999999&pagination[pageSize]=100',
+    });
+    expect(res.status, res.body).toBe(200);
+    expect(res.json().data).toEqual([]);
+    expect(res.json().meta.pagination).toMatchObject({ page: 999999999999999, pageSize: 100 });
+  });
 });

@@ -97,8 +97,9 @@ export function nullsSmallest(direction: 'asc' | 'desc'): OrderByModifiersCallba
 
 export function window(query: FindQuery): { limit: number; offset: number } {
   const p = query.pagination;
+  // A page far beyond the last one is simply empty; capping its offset keeps the product an exact integer.
   return p.mode === 'page'
-    ? { limit: p.pageSize, offset: (p.page - 1) * p.pageSize }
+    ? { limit: p.pageSize, offset: Math.min((p.page - 1) * p.pageSize, Number.MAX_SAFE_INTEGER) }
     : { limit: p.limit, offset: p.start };
 }
 
