@@ -15,7 +15,7 @@ import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { displayName, hasDraftAndPublish, mainField, type ModelInfo } from '../../api/content-types';
 import { documentsApi, type ContentDocument, type DocumentStatus } from '../../api/documents';
@@ -34,6 +34,12 @@ export function EditPage({ single = false }: { single?: boolean }) {
   const { lookup, error } = useSchemaLookup();
   const type = lookup?.contentTypes.get(uid);
   const isNew = !single && documentId === 'new';
+  // The editor of a new document stays the same component when its first save moves it to the
+  // document's own URL (its key travels in the history state): a remount there would drop whatever the
+  // editor typed in the meantime. Any other navigation, "create new entry" again included, starts fresh.
+  const location = useLocation();
+  const keptKey = (location.state as { editorKey?: string } | null)?.editorKey;
+  const editorKey = keptKey ?? (isNew ? `${uid}/new/${location.key}` : `${uid}/${documentId}`);
 
   const document = useQuery({
     queryKey: ['document', uid, single ? 'single' : documentId],
@@ -48,8 +54,8 @@ export function EditPage({ single = false }: { single?: boolean }) {
   return (
     <SchemaContext.Provider value={lookup}>
       <DocumentEditor
-        // A different document (or a saved new one) starts a fresh form.
-        key={`${uid}/${documentId}`}
+        key={editorKey}
+        editorKey={editorKey}
         type={type}
         lookup={lookup}
         single={single}
@@ -61,12 +67,14 @@ export function EditPage({ single = false }: { single?: boolean }) {
 }
 
 function DocumentEditor({
+  editorKey,
   type,
   lookup,
   single,
   initial,
   initialStatus,
 }: {
+  editorKey: string;
   type: ModelInfo;
   lookup: SchemaLookup;
   single: boolean;
@@ -116,7 +124,12 @@ function DocumentEditor({
           ? await documentsApi.update(type.uid, current.documentId, data)
           : await documentsApi.create(type.uid, data);
       await afterWrite(result.data, result.meta.status);
-      if (!exists && !single) navigate(`/content/${type.uid}/${result.data.documentId}`, { replace: true });
+      if (!exists && !single) {
+        // The page reads the document from this cache entry instead of showing a loader (which would
+        // unmount this editor), and keeps this editor through the URL change (see EditPage).
+        queryClient.setQueryData(['document', type.uid, result.data.documentId], result);
+        navigate(`/content/${type.uid}/${result.data.documentId}`, { replace: true, state: { editorKey } });
+      }
       return result.data;
     } catch (e) {
       if (!showApiError(e, form.setErrors))
