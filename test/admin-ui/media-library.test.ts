@@ -107,6 +107,15 @@ describe('admin UI: media library and media fields', () => {
     await gallery.getByRole('button', { name: 'Use the selection' }).click();
     await page.getByRole('button', { name: 'Move notes.txt up' }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Move notes.txt up' }).isDisabled()).toBe(true);
+    // An image block in the blocks field, its file chosen in the library.
+    await page.getByRole('button', { name: 'Add a block to Body' }).click();
+    await page.getByRole('textbox', { name: 'Block 1 type' }).click();
+    await page.getByRole('option', { name: 'Image' }).click();
+    await page.getByRole('button', { name: 'Choose image block 1' }).click();
+    const imagePicker = page.getByRole('dialog', { name: /Image of block 1: choose a file/ });
+    await imagePicker.getByRole('checkbox', { name: 'sunset.png' }).check();
+    await imagePicker.getByRole('button', { name: 'Use the selection' }).click();
+    await page.getByRole('button', { name: 'Replace image block 1' }).waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Publish' }).click();
@@ -129,6 +138,13 @@ describe('admin UI: media library and media fields', () => {
       {
         title: 'Sunsets',
         cover: { name: 'sunset.png', alternativeText: 'An orange sunset', mime: 'image/png' },
+        body: [
+          {
+            type: 'image',
+            image: { name: 'sunset.png', alternativeText: 'An orange sunset', mime: 'image/png' },
+            children: [{ type: 'text', text: '' }],
+          },
+        ],
       },
     ]);
   });

@@ -57,7 +57,14 @@ describe('BlocksField', () => {
           { type: 'link', url: 'https://strapi.io', children: text('Strapi') },
         ],
       },
-      { type: 'image', image: { url: '/uploads/a.png', alternativeText: 'A' }, children: text('') },
+      // A list nested in a list: the block view has no place for it.
+      {
+        type: 'list',
+        format: 'unordered',
+        children: [
+          { type: 'list', format: 'ordered', children: [{ type: 'list-item', children: text('x') }] },
+        ],
+      },
     ];
     const view = renderFields(attributes, schema, { body: rich });
 

@@ -2,6 +2,7 @@ import { Button, Fieldset, Group, SegmentedControl, Select, Stack, Text, Textare
 import { useRef, useState } from 'react';
 import { fromSimpleBlocks, toSimpleBlocks, type SimpleBlock, type SimpleKind } from './blocks';
 import { EntryControls } from './EntryControls';
+import { ImageBlock } from './ImageBlock';
 import { InlineToolbar } from './InlineToolbar';
 import { JsonField } from './JsonField';
 import { valueAt } from './MarkdownField';
@@ -16,6 +17,7 @@ const KINDS = [
   { value: 'code', label: 'Code' },
   { value: 'list-unordered', label: 'Bulleted list' },
   { value: 'list-ordered', label: 'Numbered list' },
+  { value: 'image', label: 'Image' },
 ];
 const kindValue = (b: SimpleBlock) => (b.kind === 'heading' ? `heading-${b.level ?? 2}` : b.kind);
 const fromKindValue = (value: string, text: string): SimpleBlock =>
@@ -72,8 +74,8 @@ export function BlocksField(props: FieldProps & { label: string }) {
           <>
             {simple === null && parsed !== undefined && (
               <Text size="xs" c="dimmed">
-                This content holds blocks the block editor does not show (images, nested lists, unknown
-                attributes): edit it as JSON.
+                This content holds blocks the block editor does not show (nested lists, unknown attributes):
+                edit it as JSON.
               </Text>
             )}
             <JsonField {...props} label={`${label} (JSON)`} />
@@ -152,21 +154,30 @@ function BlockRow({
         allowDeselect={false}
         w={150}
       />
-      <Stack gap={4} style={{ flex: 1 }}>
-        {block.kind !== 'code' && (
-          <InlineToolbar target={box} name={name} onChange={setText} disabled={disabled} />
-        )}
-        <Textarea
-          ref={box}
-          aria-label={`Block ${index + 1} text`}
-          description={block.kind.startsWith('list') ? 'One item per line' : undefined}
-          value={block.text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          autosize
-          minRows={1}
-          ff={block.kind === 'code' ? 'monospace' : undefined}
+      {block.kind === 'image' ? (
+        <ImageBlock
+          name={name}
+          image={block.image}
+          onChoose={(image) => onChange({ ...block, image })}
+          disabled={disabled}
         />
-      </Stack>
+      ) : (
+        <Stack gap={4} style={{ flex: 1 }}>
+          {block.kind !== 'code' && (
+            <InlineToolbar target={box} name={name} onChange={setText} disabled={disabled} />
+          )}
+          <Textarea
+            ref={box}
+            aria-label={`Block ${index + 1} text`}
+            description={block.kind.startsWith('list') ? 'One item per line' : undefined}
+            value={block.text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            autosize
+            minRows={1}
+            ff={block.kind === 'code' ? 'monospace' : undefined}
+          />
+        </Stack>
+      )}
       <EntryControls
         index={index}
         count={count}

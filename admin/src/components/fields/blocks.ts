@@ -7,17 +7,27 @@ import { readInline, writeInline, type InlineNode } from './inline-markup';
  * view are edited this way; anything else (images, nested lists, unknown node types or attributes) is
  * edited as JSON, so nothing is lost by a round trip through the editor.
  */
-export type SimpleKind = 'paragraph' | 'heading' | 'quote' | 'code' | 'list-unordered' | 'list-ordered';
+export type SimpleKind =
+  'paragraph' | 'heading' | 'quote' | 'code' | 'list-unordered' | 'list-ordered' | 'image';
 
 export interface SimpleBlock {
   readonly kind: SimpleKind;
   /** Heading level 1–6. */
   readonly level?: number;
-  /** The block's markup; for lists, one item per line; for code, the code itself. */
+  /** The block's markup; for lists, one item per line; for code, the code itself; empty for an image. */
   readonly text: string;
+  /** An image block's file, as Strapi embeds it (the media library's file object). */
+  readonly image?: Readonly<Record<string, unknown>>;
 }
 
-type Node = { type: string; text?: string; children?: Node[]; level?: number; format?: string };
+type Node = {
+  type: string;
+  text?: string;
+  children?: Node[];
+  level?: number;
+  format?: string;
+  image?: Readonly<Record<string, unknown>>;
+};
 
 /** The simple view of a blocks value, or null when it holds something only JSON can show. */
 export function toSimpleBlocks(value: unknown): SimpleBlock[] | null {
@@ -43,6 +53,10 @@ function simpleBlock(block: Node): SimpleBlock | null {
       if (items.some((item) => item === null || item.includes('\n'))) return null;
       return { kind: block.format === 'ordered' ? 'list-ordered' : 'list-unordered', text: items.join('\n') };
     }
+    case 'image':
+      return block.image && typeof block.image === 'object'
+        ? { kind: 'image', text: '', image: block.image }
+        : null;
     case 'code':
       return { kind: 'code', text: children.map((child) => String(child?.text ?? '')).join('') };
     case 'heading': {
@@ -76,17 +90,22 @@ function markupOf(children: unknown): string | null {
 
 /** The blocks value of the simple view. */
 export function fromSimpleBlocks(blocks: readonly SimpleBlock[]): Node[] {
-  return blocks.map((b) => {
-    if (b.kind === 'list-ordered' || b.kind === 'list-unordered')
-      return {
-        type: 'list',
-        format: b.kind === 'list-ordered' ? 'ordered' : 'unordered',
-        children: b.text.split('\n').map((line) => ({ type: 'list-item', children: nodes(line) })),
-      };
-    if (b.kind === 'code') return { type: 'code', children: [{ type: 'text', text: b.text }] };
-    if (b.kind === 'heading') return { type: 'heading', level: b.level ?? 2, children: nodes(b.text) };
-    return { type: b.kind, children: nodes(b.text) };
-  });
+  // An image block whose file is not chosen yet is not part of the value.
+  return blocks
+    .filter((b) => b.kind !== 'image' || b.image)
+    .map((b) => {
+      if (b.kind === 'image')
+        return { type: 'image', image: b.image, children: [{ type: 'text', text: '' }] };
+      if (b.kind === 'list-ordered' || b.kind === 'list-unordered')
+        return {
+          type: 'list',
+          format: b.kind === 'list-ordered' ? 'ordered' : 'unordered',
+          children: b.text.split('\n').map((line) => ({ type: 'list-item', children: nodes(line) })),
+        };
+      if (b.kind === 'code') return { type: 'code', children: [{ type: 'text', text: b.text }] };
+      if (b.kind === 'heading') return { type: 'heading', level: b.level ?? 2, children: nodes(b.text) };
+      return { type: b.kind, children: nodes(b.text) };
+    });
 }
 
 const nodes = (markup: string): Node[] => readInline(markup) as unknown as Node[];
