@@ -7,7 +7,7 @@ import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
 import type { AccessScope } from '../access.js';
 import { resolveAccess, type ResolvedAccess } from './access.js';
-import { compilePopulate, runPopulate, type PopulatePlan } from './populate.js';
+import { planReadPopulate, runPopulate, type PopulatePlan } from './populate.js';
 import { rowSerializer, type Document, type RowSerializer } from './serialize.js';
 
 export type PaginationMeta =
@@ -54,11 +54,13 @@ function plan(
 ): ReadPlan {
   const make = (): ReadPlan => {
     const query = build();
+    const populate = planReadPopulate(ctx.database, query.populate, query.status);
     return {
       query,
-      compiled: compileFind(ctx.database, query, documentId === undefined ? undefined : { documentId }),
-      serialize: rowSerializer(ctx.database.dialect, query.fields),
-      populate: compilePopulate(ctx.database, query.populate, query.status),
+      compiled: compileFind(ctx.database, query, { documentId, joins: populate.joins }),
+      // Rows that carry joined columns are copied into documents of their own fields.
+      serialize: rowSerializer(ctx.database.dialect, query.fields, { copy: populate.joins.length > 0 }),
+      populate: populate.plan,
     };
   };
   return key === undefined ? make() : ctx.plans.get(key, make);
@@ -74,7 +76,7 @@ async function documents(
   rows: Record<string, unknown>[],
 ): Promise<Document[]> {
   const docs = rows.map(plan.serialize);
-  if (plan.populate.nodes.length) await runPopulate(ctx, plan.populate, docs);
+  if (plan.populate.nodes.length) await runPopulate(ctx, plan.populate, docs, rows);
   return docs;
 }
 

@@ -1,4 +1,5 @@
 import {
+  type AliasedRawBuilder,
   sql,
   type CompiledQuery,
   type Expression,
@@ -15,6 +16,7 @@ import {
   type RelatedLink,
   type SortItem,
   type Status,
+  type SubQuery,
 } from './types.js';
 
 const ROOT = 't';
@@ -43,20 +45,44 @@ export interface CompiledFind {
   readonly count?: CompiledQuery;
 }
 
+/**
+ * A to-one relation read in the page's own statement, by a LEFT JOIN, instead of by a batched query of
+ * its own: the relation's side is one link row per owner row (the relation writes keep it so), so the
+ * join neither repeats nor drops page rows. Its columns come back as `<alias>_<field index>`
+ * (`joinedColumn`), and `joinMarker` names the one holding the related id (null: nothing visible is
+ * linked).
+ */
+export interface JoinedRelation {
+  /** Unique within the statement; starts with `__`, which no attribute name can. */
+  readonly alias: string;
+  readonly link: Extract<RelatedLink, { kind: 'relation' }>;
+  readonly query: SubQuery;
+}
+
 /** Turns a validated FindQuery into SQL: one statement for the page, one for the total. */
 export function compileFind(
   database: Database,
   query: FindQuery,
-  extra?: { documentId?: string },
+  extra?: { documentId?: string; joins?: readonly JoinedRelation[] },
 ): CompiledFind {
   const { db, dialect } = database;
   const scope = new SqlScope(database, query.status);
   const table = query.type.tableName;
   const where = whereClause(scope, query, extra);
 
+  const joins = (extra?.joins ?? []).map((join) => toOneJoin(scope, join));
+  const from = joins.length
+    ? sql`${sql.table(table)} as ${sql.id(ROOT)} ${sql.join(
+        joins.map((j) => j.from),
+        sql` `,
+      )}`
+    : sql`${sql.table(table)} as ${sql.id(ROOT)}`;
   let rows = db
-    .selectFrom(`${table} as ${ROOT}`)
-    .select(query.fields.map((f) => dialect.selectColumn(ROOT, f.column, f.storage, f.name)))
+    .selectFrom(from as never)
+    .select([
+      ...query.fields.map((f) => dialect.selectColumn(ROOT, f.column, f.storage, f.name)),
+      ...joins.flatMap((j) => j.columns),
+    ])
     .where(where);
   for (const item of query.sort)
     rows = rows.orderBy(sortExpression(scope, item, ROOT), nullsSmallest(item.direction));
@@ -101,6 +127,40 @@ export function window(query: FindQuery): { limit: number; offset: number } {
   return p.mode === 'page'
     ? { limit: p.pageSize, offset: Math.min((p.page - 1) * p.pageSize, Number.MAX_SAFE_INTEGER) }
     : { limit: p.limit, offset: p.start };
+}
+
+function toOneJoin(
+  scope: SqlScope,
+  join: JoinedRelation,
+): { from: RawBuilder<unknown>; columns: AliasedRawBuilder<unknown, string>[] } {
+  const { dialect } = scope.database;
+  const { alias, query } = join;
+  const { storage, related } = join.link.view;
+  const l = `${alias}_l`;
+  const conditions = [
+    sql<SqlBool>`${sql.ref(`${alias}.document_id`)} = ${sql.ref(`${l}.target_document_id`)}`,
+  ];
+  const visible = visibleRows(related, scope.status, alias);
+  if (visible) conditions.push(visible);
+  if (query.filters) conditions.push(compileFilter(scope, query.filters, alias));
+  return {
+    from: sql`left join ${sql.table(storage.table)} as ${sql.id(l)} on ${sql.ref(`${l}.source_id`)} = ${sql.ref(`${ROOT}.id`)} left join ${sql.table(related.tableName)} as ${sql.id(alias)} on ${conjunction(conditions)}`,
+    columns: [
+      ...(joinMarker(join) === alias ? [sql`${sql.ref(`${alias}.id`)}`.as(alias)] : []),
+      ...query.fields.map((f, i) => dialect.selectColumn(alias, f.column, f.storage, joinedColumn(join, i))),
+    ],
+  };
+}
+
+/** The result column of a joined relation's `index`-th field. */
+export function joinedColumn(join: JoinedRelation, index: number): string {
+  return `${join.alias}_${index}`;
+}
+
+/** The result column that is null exactly when nothing visible is linked: the related id. */
+export function joinMarker(join: JoinedRelation): string {
+  const id = join.query.fields.findIndex((field) => field.name === 'id');
+  return id >= 0 ? joinedColumn(join, id) : join.alias;
 }
 
 function whereClause(
