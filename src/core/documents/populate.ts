@@ -111,15 +111,13 @@ function joinedReader(
   database: Database,
   join: JoinedRelation,
 ): (row: Record<string, unknown>) => Document | null {
-  const columns = join.query.fields.map((field, i) => [joinedColumn(join, i), field.name] as const);
+  const { fields } = join.query;
   const marker = joinMarker(join);
-  const convert = rowSerializer(database.dialect, join.query.fields);
-  return (row) => {
-    if (row[marker] === null || row[marker] === undefined) return null;
-    const document: Document = {};
-    for (const [column, name] of columns) document[name] = row[column];
-    return convert(document);
-  };
+  const serialize = rowSerializer(database.dialect, fields, {
+    copy: true,
+    columns: fields.map((_, i) => joinedColumn(join, i)),
+  });
+  return (row) => (row[marker] === null || row[marker] === undefined ? null : serialize(row));
 }
 
 function compileNode(database: Database, node: PopulateNode, status: Status): NodePlan {

@@ -11,12 +11,13 @@ export type RowSerializer = (row: Record<string, unknown>) => Document;
  *
  * `copy` builds a new object holding only the fields, for rows that carry helper columns (a parent key,
  * a position): deleting those from the row instead would switch it to V8's slow dictionary mode, which
- * makes every later property access and JSON.stringify of it several times slower.
+ * makes every later property access and JSON.stringify of it several times slower. `columns` names the
+ * row column of each field when it is not the field's name (a joined relation's columns).
  */
 export function rowSerializer(
   dialect: SqlDialect,
   fields: readonly ScalarAttribute[],
-  options: { copy?: boolean } = {},
+  options: { copy?: boolean; columns?: readonly string[] } = {},
 ): RowSerializer {
   const converters: [string, (value: unknown) => unknown][] = [];
   for (const field of fields) {
@@ -36,10 +37,10 @@ export function rowSerializer(
     return row;
   };
   if (options.copy) {
-    const names = fields.map((field) => field.name);
+    const pairs = fields.map((field, i) => [options.columns?.[i] ?? field.name, field.name] as const);
     const pick = (row: Record<string, unknown>): Document => {
       const document: Document = {};
-      for (const name of names) document[name] = row[name];
+      for (const [column, name] of pairs) document[name] = row[column];
       return document;
     };
     return converters.length === 0 ? pick : (row) => convert(pick(row));
