@@ -61,6 +61,22 @@ export interface SqlDialect {
   now(offsetMs?: number): RawBuilder<string>;
   /** Serializes concurrent schema work across processes for the rest of the transaction `trx`. */
   lockSchema(trx: Executor): Promise<void>;
+  /** JSON written by the database itself; absent where the dialect does not offer it (reads then stringify). */
+  readonly json?: JsonRendering;
+}
+
+/**
+ * Documents rendered as JSON text by the database (see core/query/render.ts): the text must parse to
+ * exactly what JSON.stringify of the JS document (fromDb of every column) would give, or the dialect
+ * must decline the storage.
+ */
+export interface JsonRendering {
+  /** The JSON value of a column of `storage`, or undefined where the database cannot write it exactly. */
+  value(column: Expression<unknown>, storage: Storage): Expression<unknown> | undefined;
+  /** A JSON object of these keys (in this order) and values, as text. */
+  object(entries: readonly (readonly [key: string, value: Expression<unknown>])[]): RawBuilder<string>;
+  /** How many entries one `object` may hold (function argument limits). */
+  readonly maxEntries: number;
 }
 
 /** A copy of a compiled query with every LIST_PLACEHOLDER parameter replaced by `values`. */

@@ -3,6 +3,7 @@ import type { CoreContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { compileFind, type CompiledFind } from '../query/compile.js';
 import { parseFindQuery, parseSingleQuery } from '../query/parse.js';
+import { RENDERED, renderedArray } from '../query/render.js';
 import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
 import type { AccessScope } from '../access.js';
@@ -16,6 +17,12 @@ export type PaginationMeta =
 
 export interface FindResult {
   readonly data: Document[];
+  readonly pagination: PaginationMeta;
+}
+
+/** A page as JSON text: `data` is the JSON array of the documents `findDocuments` would return. */
+export interface RenderedFind {
+  readonly data: string;
   readonly pagination: PaginationMeta;
 }
 
@@ -55,9 +62,13 @@ function plan(
   const make = (): ReadPlan => {
     const query = build();
     const populate = planReadPopulate(ctx.database, query.populate, query.status);
+    // The database renders the documents when nothing is populated beyond relations it joins.
+    const render = populate.plan.nodes.every(
+      (node) => node.kind === 'joined' && node.children.nodes.length === 0,
+    );
     return {
       query,
-      compiled: compileFind(ctx.database, query, { documentId, joins: populate.joins }),
+      compiled: compileFind(ctx.database, query, { documentId, joins: populate.joins, render }),
       // Rows that carry joined columns are copied into documents of their own fields.
       serialize: rowSerializer(ctx.database.dialect, query.fields, { copy: populate.joins.length > 0 }),
       populate: populate.plan,
@@ -80,23 +91,44 @@ async function documents(
   return docs;
 }
 
+function findPlan(ctx: CoreContext, type: ContentType, input: QueryInput): ReadPlan {
+  const access = resolveAccess(ctx, type, input.access);
+  const key = planKey(ctx, access, input, 'find', type.uid);
+  return plan(ctx, key, () =>
+    parseFindQuery(access.scope, type, input.params, ctx.limits, access.conditions),
+  );
+}
+
+function totalOf(ctx: CoreContext, readPlan: ReadPlan): Promise<number | undefined> | undefined {
+  return readPlan.compiled.count ? countOf(ctx, readPlan.compiled.count) : undefined;
+}
+
 /** GET /api/:plural — a page of documents with Strapi's pagination meta. */
 export async function findDocuments(
   ctx: CoreContext,
   type: ContentType,
   input: QueryInput,
 ): Promise<FindResult> {
-  const access = resolveAccess(ctx, type, input.access);
-  const key = planKey(ctx, access, input, 'find', type.uid);
-  const readPlan = plan(ctx, key, () =>
-    parseFindQuery(access.scope, type, input.params, ctx.limits, access.conditions),
-  );
-  const { compiled } = readPlan;
-  const [rows, total] = await Promise.all([
-    run(ctx, compiled.rows),
-    compiled.count ? countOf(ctx, compiled.count) : undefined,
-  ]);
+  const readPlan = findPlan(ctx, type, input);
+  const [rows, total] = await Promise.all([run(ctx, readPlan.compiled.rows), totalOf(ctx, readPlan)]);
   return { data: await documents(ctx, readPlan, rows), pagination: paginationMeta(readPlan.query, total) };
+}
+
+/** `findDocuments` answered as JSON text, rendered by the database where it can (see query/render.ts). */
+export async function renderDocuments(
+  ctx: CoreContext,
+  type: ContentType,
+  input: QueryInput,
+): Promise<RenderedFind> {
+  const readPlan = findPlan(ctx, type, input);
+  const [data, total] = await Promise.all([renderPage(ctx, readPlan), totalOf(ctx, readPlan)]);
+  return { data, pagination: paginationMeta(readPlan.query, total) };
+}
+
+async function renderPage(ctx: CoreContext, readPlan: ReadPlan): Promise<string> {
+  const { rendered, rows } = readPlan.compiled;
+  if (rendered) return renderedArray(await run(ctx, rendered));
+  return JSON.stringify(await documents(ctx, readPlan, await run(ctx, rows)));
 }
 
 /** The total of a count statement, from the count cache while no write happened since it was computed. */
@@ -121,23 +153,58 @@ function paginationMeta(query: FindQuery, total: number | undefined): Pagination
   return { page: p.page, pageSize: p.pageSize, pageCount: Math.ceil(total / p.pageSize), total };
 }
 
-/** GET /api/:plural/:documentId — null when the document has no row of the requested status. */
-export async function findDocument(
-  ctx: CoreContext,
-  type: ContentType,
-  documentId: string,
-  input: QueryInput,
-): Promise<Document | null> {
+function findOnePlan(ctx: CoreContext, type: ContentType, documentId: string, input: QueryInput): ReadPlan {
   const access = resolveAccess(ctx, type, input.access);
   const key = planKey(ctx, access, input, 'findOne', type.uid, documentId);
-  const readPlan = plan(
+  return plan(
     ctx,
     key,
     () => parseSingleQuery(access.scope, type, input.params, access.conditions),
     documentId,
   );
+}
+
+function singlePlan(ctx: CoreContext, type: ContentType, input: QueryInput): ReadPlan {
+  const access = resolveAccess(ctx, type, input.access);
+  const key = planKey(ctx, access, input, 'single', type.uid);
+  return plan(ctx, key, () => parseSingleQuery(access.scope, type, input.params, access.conditions));
+}
+
+/** The one document a single-row plan reads, or null. */
+async function readOne(ctx: CoreContext, readPlan: ReadPlan): Promise<Document | null> {
   const rows = await run(ctx, readPlan.compiled.rows);
   return rows.length ? (await documents(ctx, readPlan, rows))[0] : null;
+}
+
+/** The one document a single-row plan reads, as JSON text, or null. */
+async function renderOne(ctx: CoreContext, readPlan: ReadPlan): Promise<string | null> {
+  const { rendered } = readPlan.compiled;
+  if (!rendered) {
+    const document = await readOne(ctx, readPlan);
+    return document && JSON.stringify(document);
+  }
+  const rows = await run(ctx, rendered);
+  return rows.length ? (rows[0][RENDERED] as string) : null;
+}
+
+/** GET /api/:plural/:documentId — null when the document has no row of the requested status. */
+export function findDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  input: QueryInput,
+): Promise<Document | null> {
+  return readOne(ctx, findOnePlan(ctx, type, documentId, input));
+}
+
+/** `findDocument` answered as JSON text (null: no such document). */
+export function renderDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  input: QueryInput,
+): Promise<string | null> {
+  return renderOne(ctx, findOnePlan(ctx, type, documentId, input));
 }
 
 /** GET /api/:singular — the single type's document, or NotFoundError. */
@@ -146,14 +213,20 @@ export async function findSingleDocument(
   type: ContentType,
   input: QueryInput,
 ): Promise<Document> {
-  const access = resolveAccess(ctx, type, input.access);
-  const key = planKey(ctx, access, input, 'single', type.uid);
-  const readPlan = plan(ctx, key, () =>
-    parseSingleQuery(access.scope, type, input.params, access.conditions),
-  );
-  const rows = await run(ctx, readPlan.compiled.rows);
-  if (!rows.length) throw new NotFoundError();
-  return (await documents(ctx, readPlan, rows))[0];
+  const document = await readOne(ctx, singlePlan(ctx, type, input));
+  if (!document) throw new NotFoundError();
+  return document;
+}
+
+/** `findSingleDocument` answered as JSON text. */
+export async function renderSingleDocument(
+  ctx: CoreContext,
+  type: ContentType,
+  input: QueryInput,
+): Promise<string> {
+  const text = await renderOne(ctx, singlePlan(ctx, type, input));
+  if (text === null) throw new NotFoundError();
+  return text;
 }
 
 /** JSON for cache keys: 64-bit integers (SQLite binds BigInt) included. */

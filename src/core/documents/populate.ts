@@ -95,7 +95,12 @@ export function planReadPopulate(
       node.link.view.side !== 'owner'
     )
       return compileNode(database, node, status);
-    const join: JoinedRelation = { alias: `__j${joins.length}`, link: node.link, query: node.query };
+    const join: JoinedRelation = {
+      alias: `__j${joins.length}`,
+      name: node.name,
+      link: node.link,
+      query: node.query,
+    };
     joins.push(join);
     return {
       kind: 'joined',

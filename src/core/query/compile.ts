@@ -18,6 +18,7 @@ import {
   type Status,
   type SubQuery,
 } from './types.js';
+import { RENDERED, renderedDocument } from './render.js';
 
 const ROOT = 't';
 const TRUE = sql<SqlBool>`1 = 1`;
@@ -43,6 +44,11 @@ export interface CompiledFind {
   readonly rows: CompiledQuery;
   /** Present when the pagination asks for a total. */
   readonly count?: CompiledQuery;
+  /**
+   * The same page with each row rendered as one JSON document by the database (column RENDERED), when
+   * asked for and the database can render every field (see render.ts).
+   */
+  readonly rendered?: CompiledQuery;
 }
 
 /**
@@ -55,6 +61,8 @@ export interface CompiledFind {
 export interface JoinedRelation {
   /** Unique within the statement; starts with `__`, which no attribute name can. */
   readonly alias: string;
+  /** The attribute the relation is populated under. */
+  readonly name: string;
   readonly link: Extract<RelatedLink, { kind: 'relation' }>;
   readonly query: SubQuery;
 }
@@ -63,7 +71,7 @@ export interface JoinedRelation {
 export function compileFind(
   database: Database,
   query: FindQuery,
-  extra?: { documentId?: string; joins?: readonly JoinedRelation[] },
+  extra?: { documentId?: string; joins?: readonly JoinedRelation[]; render?: boolean },
 ): CompiledFind {
   const { db, dialect } = database;
   const scope = new SqlScope(database, query.status);
@@ -77,20 +85,24 @@ export function compileFind(
         sql` `,
       )}`
     : sql`${sql.table(table)} as ${sql.id(ROOT)}`;
-  let rows = db
-    .selectFrom(from as never)
-    .select([
-      ...query.fields.map((f) => dialect.selectColumn(ROOT, f.column, f.storage, f.name)),
-      ...joins.flatMap((j) => j.columns),
-    ])
-    .where(where);
-  for (const item of query.sort)
-    rows = rows.orderBy(sortExpression(scope, item, ROOT), nullsSmallest(item.direction));
-  // The primary key breaks ties, so pages never overlap or skip rows — in the direction of the last sort
-  // key, so that an index on (column, id) serves the whole ORDER BY without a sort.
-  rows = rows.orderBy(sql.ref(`${ROOT}.id`), query.sort.at(-1)?.direction ?? 'asc');
-  const { limit, offset } = window(query);
-  rows = rows.limit(integerLiteral(limit)).offset(integerLiteral(offset));
+  const page = (select: readonly AliasedRawBuilder<unknown, string>[]) => {
+    let rows = db
+      .selectFrom(from as never)
+      .select(select as AliasedRawBuilder<unknown, string>[])
+      .where(where);
+    for (const item of query.sort)
+      rows = rows.orderBy(sortExpression(scope, item, ROOT), nullsSmallest(item.direction));
+    // The primary key breaks ties, so pages never overlap or skip rows — in the direction of the last
+    // sort key, so that an index on (column, id) serves the whole ORDER BY without a sort.
+    rows = rows.orderBy(sql.ref(`${ROOT}.id`), query.sort.at(-1)?.direction ?? 'asc');
+    const { limit, offset } = window(query);
+    return rows.limit(integerLiteral(limit)).offset(integerLiteral(offset)).compile();
+  };
+  const rows = page([
+    ...query.fields.map((f) => dialect.selectColumn(ROOT, f.column, f.storage, f.name)),
+    ...joins.flatMap((j) => j.columns),
+  ]);
+  const document = extra?.render ? renderedDocument(dialect, query.fields, ROOT, extra.joins) : undefined;
 
   const count = query.pagination.withCount
     ? db
@@ -99,7 +111,7 @@ export function compileFind(
         .where(where)
         .compile()
     : undefined;
-  return { rows: rows.compile(), count };
+  return { rows, count, rendered: document && page([sql`${document}`.as(RENDERED)]) };
 }
 
 /**

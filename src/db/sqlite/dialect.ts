@@ -122,4 +122,32 @@ export const sqliteDialect: SqlDialect = {
   async lockSchema() {
     // Transactions on SQLite begin IMMEDIATE (see driver.ts): the write lock is already held.
   },
+
+  json: {
+    value(column, storage) {
+      switch (storage) {
+        case 'text':
+        case 'integer':
+        case 'date':
+        case 'time':
+        case 'datetime':
+          return column;
+        case 'bigint':
+          return sql`cast(${column} as text)`;
+        case 'boolean':
+          // fromDb reads exactly 1 as true; any other stored value is false.
+          return sql`(case when ${column} is null then null when ${column} = 1 then json('true') else json('false') end)`;
+        case 'json':
+          return sql`json(${column})`;
+        default:
+          // SQLite writes a real with 15 significant digits (0.1 + 0.2 becomes 0.3): JavaScript's are exact.
+          return undefined;
+      }
+    },
+    object(entries) {
+      return sql<string>`json_object(${sql.join(entries.map(([key, value]) => sql`${sql.lit(key)}, ${value}`))})`;
+    },
+    // SQLITE_MAX_FUNCTION_ARG is 1000 in the SQLite that better-sqlite3 12 builds.
+    maxEntries: 400,
+  },
 };

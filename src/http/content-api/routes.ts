@@ -3,7 +3,7 @@ import type { Authenticator, ContentAction } from '../../auth/principal.js';
 import type { AccessScope } from '../../core/access.js';
 import type { CoreContext } from '../../core/context.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from '../../core/errors.js';
-import { findDocument, findDocuments, findSingleDocument } from '../../core/documents/find.js';
+import { renderDocument, renderDocuments, renderSingleDocument } from '../../core/documents/find.js';
 import {
   createDocument,
   deleteDocument,
@@ -71,25 +71,29 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     return payload.data;
   }
 
-  app.get<{ Params: NameParams }>(`${prefix}/:name`, async (request) => {
+  // Reads are answered with the JSON text the core renders (often written by the database itself), so
+  // the documents are never built as objects only to be stringified here.
+  app.get<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply) => {
     const type = typeNamed(request.params.name);
     const scope = await access(request, type, 'find');
     const input = { params: request.query, cacheKey: rawQuery(request), access: scope };
-    if (type.kind === 'singleType') return { data: await findSingleDocument(core, type, input), meta: {} };
-    const { data, pagination } = await findDocuments(core, type, input);
-    return { data, meta: { pagination } };
+    if (type.kind === 'singleType') {
+      return sendJson(reply, `{"data":${await renderSingleDocument(core, type, input)},"meta":{}}`);
+    }
+    const { data, pagination } = await renderDocuments(core, type, input);
+    return sendJson(reply, `{"data":${data},"meta":${JSON.stringify({ pagination })}}`);
   });
 
-  app.get<{ Params: DocumentParams }>(`${prefix}/:name/:documentId`, async (request) => {
+  app.get<{ Params: DocumentParams }>(`${prefix}/:name/:documentId`, async (request, reply) => {
     const type = collection(request.params.name);
     const scope = await access(request, type, 'findOne');
-    const document = await findDocument(core, type, documentIdOf(request.params), {
+    const document = await renderDocument(core, type, documentIdOf(request.params), {
       params: request.query,
       cacheKey: rawQuery(request),
       access: scope,
     });
-    if (!document) throw new NotFoundError();
-    return { data: document, meta: {} };
+    if (document === null) throw new NotFoundError();
+    return sendJson(reply, `{"data":${document},"meta":{}}`);
   });
 
   app.post<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply) => {
@@ -201,4 +205,9 @@ function rawQuery(request: FastifyRequest): string {
   const url = request.raw.url ?? '';
   const mark = url.indexOf('?');
   return mark === -1 ? '' : url.slice(mark + 1);
+}
+
+/** A JSON body that is already text, with the content type Fastify gives the objects it serializes. */
+function sendJson(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(text);
 }
