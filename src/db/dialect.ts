@@ -77,6 +77,39 @@ export interface JsonRendering {
   object(entries: readonly (readonly [key: string, value: Expression<unknown>])[]): RawBuilder<string>;
   /** How many entries one `object` may hold (function argument limits). */
   readonly maxEntries: number;
+  /** Rendered documents kept in the rows themselves, where the database can maintain them. */
+  readonly stored?: StoredRendering;
+}
+
+/**
+ * Columns of a content-type row holding its default document rendered as JSON without the closing
+ * brace (so joined relations can be appended as text), and the shape it was rendered in. A reader uses
+ * the text only when the shape is the one it would render itself.
+ */
+export const RENDERED_JSON_COLUMN = 'quorum_json';
+export const RENDERED_SHAPE_COLUMN = 'quorum_shape';
+
+/**
+ * Keeps every row's rendered document current with triggers, so no write path (the core's, a data
+ * migration's, the CLI's) can leave one stale.
+ */
+export interface StoredRendering {
+  /** Drops every rendering trigger: schema changes run without them, and `install` puts them back. */
+  dropTriggers(trx: Executor): Promise<void>;
+  /**
+   * Adds the columns if missing, renders the rows whose shape is not `shape`, and installs triggers
+   * that render a row whenever it is inserted or one of `columns` changes. `render(alias)` is the
+   * parameter-free expression of a row's open document text, its columns read through `alias`.
+   */
+  install(
+    trx: Executor,
+    spec: {
+      table: string;
+      shape: string;
+      columns: readonly string[];
+      render: (alias: string) => Expression<string>;
+    },
+  ): Promise<void>;
 }
 
 /** A copy of a compiled query with every LIST_PLACEHOLDER parameter replaced by `values`. */

@@ -102,7 +102,9 @@ export function compileFind(
     ...query.fields.map((f) => dialect.selectColumn(ROOT, f.column, f.storage, f.name)),
     ...joins.flatMap((j) => j.columns),
   ]);
-  const document = extra?.render ? renderedDocument(dialect, query.fields, ROOT, extra.joins) : undefined;
+  const document = extra?.render
+    ? renderedDocument(dialect, query.type, query.fields, ROOT, extra.joins)
+    : undefined;
 
   const count = query.pagination.withCount
     ? db

@@ -14,6 +14,7 @@ import {
 } from './store.js';
 import { plannedTables } from './tables.js';
 import { stableStringify } from './stable-json.js';
+import { installStoredRendering } from '../query/render.js';
 
 export class SchemaChangeRefusedError extends SchemaError {
   constructor(readonly steps: readonly SchemaStep[]) {
@@ -97,7 +98,10 @@ export async function applySchema(
       const result = { schema: next, steps, changed: registryChanged || steps.length > 0, systemMigrations };
       if (options.dryRun) throw new DryRun(result);
 
+      // Rendering triggers name columns a step may drop or retype: they come back once the tables are done.
+      await database.dialect.json?.stored?.dropTriggers(trx);
       for (const step of allSteps) await step.apply(trx, database.dialect);
+      await installStoredRendering(trx, database.dialect, next);
       if (registryChanged) await writeStoredDefinitions(trx, database.dialect, desired, next.version);
       await writeStoredTables(trx, plannedTables(next));
       if (options.afterApply && result.changed) await options.afterApply(trx, result);

@@ -1,3 +1,4 @@
+import { RENDERED_JSON_COLUMN, RENDERED_SHAPE_COLUMN } from '../../db/dialect.js';
 import type { ScalarAttribute } from './model.js';
 import { SCALAR_STORAGE } from './attribute-types.js';
 
@@ -59,6 +60,9 @@ export const RESERVED_ATTRIBUTE_NAMES = new Set([
 
 export const RESERVED_COLUMNS = new Set([
   'id',
+  // Rendered documents (see core/query/render.ts).
+  RENDERED_JSON_COLUMN,
+  RENDERED_SHAPE_COLUMN,
   'document_id',
   'created_at',
   'updated_at',

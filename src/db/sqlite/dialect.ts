@@ -1,6 +1,7 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { LIST_PLACEHOLDER, type MatchMode, type SqlDialect } from '../dialect.js';
 import type { Storage } from '../types.js';
+import { sqliteStoredRendering } from './rendered.js';
 
 /** Name of the SQL function registered on every SQLite connection; see connect.ts. */
 export const UNICODE_LOWER_FUNCTION = 'quorum_lower';
@@ -149,5 +150,6 @@ export const sqliteDialect: SqlDialect = {
     },
     // SQLITE_MAX_FUNCTION_ARG is 1000 in the SQLite that better-sqlite3 12 builds.
     maxEntries: 400,
+    stored: sqliteStoredRendering,
   },
 };
