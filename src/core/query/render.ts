@@ -44,10 +44,12 @@ export function renderedDocument(
         : sql<string>`${storedOrLive(dialect, join.query.fields, join.alias, relatedShape)} || '}'`;
     if (!value) return undefined;
     parts.push(
-      sql<string>`${sql.lit(`,${JSON.stringify(join.name)}:`)} || (case when ${sql.ref(`${join.alias}.id`)} is null then 'null' else ${value} end)`,
+      sql.lit(`,${JSON.stringify(join.name)}:`),
+      sql<string>`(case when ${sql.ref(`${join.alias}.id`)} is null then 'null' else ${value} end)`,
     );
   }
-  return sql<string>`(${sql.join(parts, sql` || `)} || '}')`;
+  // One concat() copies every part once; a chain of || copies the growing text at each step.
+  return sql<string>`concat(${sql.join([...parts, sql.lit('}')])})`;
 }
 
 /** Every field rendered in the statement, joined relations as nested objects. */
@@ -110,7 +112,11 @@ function openObject(
 ): Expression<string> {
   const object = jsonObject(dialect, fields, alias);
   if (!object) throw new Error('openObject: the fields cannot be rendered');
-  return sql<string>`substr(${object}, 1, length(${object}) - 1)`;
+  // Only a JSON value can end in a brace of its own; before any other, the last brace is the object's
+  // and rtrim evaluates the object once (content types end with publishedAt, so this is the usual case).
+  return fields.at(-1)?.storage === 'json'
+    ? sql<string>`substr(${object}, 1, length(${object}) - 1)`
+    : sql<string>`rtrim(${object}, '}')`;
 }
 
 /** The row's stored open object when it has this shape, else the same text rendered live. */

@@ -209,5 +209,5 @@ function rawQuery(request: FastifyRequest): string {
 
 /** A JSON body that is already text, with the content type Fastify gives the objects it serializes. */
 function sendJson(reply: FastifyReply, text: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(Buffer.from(text));
+  return reply.type('application/json; charset=utf-8').send(text);
 }
