@@ -139,23 +139,35 @@ export function isStorableText(value: string): boolean {
   return !value.includes('\u0000') && !UNPAIRED_SURROGATE_RE.test(value);
 }
 
-/** Whether every string (and object key) inside a JSON value is storable text; iterative, any depth. */
-export function isStorableJson(root: unknown): boolean {
-  const stack: unknown[] = [root];
+/**
+ * JSON nested deeper than this is refused: SQLite's JSON functions (which render documents, see
+ * core/query/render.ts) stop at 1000 levels, and a value every database takes keeps them alike.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * Why a JSON value cannot be stored, or undefined when it can: every string (and object key) must be
+ * storable text, and the nesting at most MAX_JSON_DEPTH levels. Iterative, so any depth is checked.
+ */
+export function unstorableJson(root: unknown): 'text' | 'depth' | undefined {
+  const stack: [unknown, number][] = [[root, 0]];
   while (stack.length) {
-    const value = stack.pop();
+    const [value, depth] = stack.pop()!;
     if (typeof value === 'string') {
-      if (!isStorableText(value)) return false;
-    } else if (Array.isArray(value)) {
-      for (const item of value) stack.push(item);
+      if (!isStorableText(value)) return 'text';
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) {
-        if (!isStorableText(key)) return false;
-        stack.push(child);
+      if (depth >= MAX_JSON_DEPTH) return 'depth';
+      if (Array.isArray(value)) {
+        for (const item of value) stack.push([item, depth + 1]);
+      } else {
+        for (const [key, child] of Object.entries(value)) {
+          if (!isStorableText(key)) return 'text';
+          stack.push([child, depth + 1]);
+        }
       }
     }
   }
-  return true;
+  return undefined;
 }
 
 /**

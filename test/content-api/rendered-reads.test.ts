@@ -6,6 +6,8 @@ import {
   renderDocument,
   renderDocuments,
 } from '../../src/core/documents/find.js';
+import { createDocument } from '../../src/core/documents/write.js';
+import { ValidationError } from '../../src/core/errors.js';
 import type { ContentType } from '../../src/core/schema/model.js';
 import { describeEachDatabase } from '../helpers/each-database.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
@@ -134,6 +136,31 @@ describeEachDatabase('reads rendered as JSON by the database', (kind) => {
     expect(await renderDocument(t.node.core, articles, 'missing', fieldsOnly)).toBeNull();
     const used = await statements(() => renderDocument(t.node.core, articles, documentIds[0], fieldsOnly));
     expect(used.some((text) => /json_object/.test(text))).toBe(renders);
+  });
+
+  it('refuses JSON nested deeper than the databases render, from any caller, and renders the deepest allowed', async () => {
+    const nested = (levels: number) => {
+      let value: unknown[] = [];
+      for (let i = 1; i < levels; i++) value = [value];
+      return value;
+    };
+    // In-process callers (cron tasks, scripts) are not bounded by the HTTP body's depth limit.
+    const tooDeep = createDocument(t.node.core, articles, {
+      data: { title: 'too deep', meta: nested(1001) },
+      params: {},
+    });
+    await expect(tooDeep).rejects.toBeInstanceOf(ValidationError);
+    await expect(tooDeep).rejects.toThrow(/meta must not be nested more than 1000 levels deep/);
+
+    const deepest = await createDocument(t.node.core, articles, {
+      data: { title: 'deepest', meta: nested(1000) },
+      params: {},
+    });
+    const fieldsOnly = { params: { fields: ['title', 'meta'] } };
+    const text = await renderDocument(t.node.core, articles, deepest.documentId as string, fieldsOnly);
+    const document = await findDocument(t.node.core, articles, deepest.documentId as string, fieldsOnly);
+    expect(text).toBe(JSON.stringify(document));
+    await t.request({ method: 'DELETE', url: `/api/articles/${deepest.documentId}` });
   });
 
   it('serves the rendered text over HTTP with the JSON content type', async () => {

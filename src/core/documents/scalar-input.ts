@@ -4,7 +4,8 @@ import {
   Invalid,
   UID_RE,
   isEmail,
-  isStorableJson,
+  MAX_JSON_DEPTH,
+  unstorableJson,
   isStorableText,
   parseBigInteger,
   parseBoolean,
@@ -99,10 +100,20 @@ export function validateScalar(
       ) {
         return fail('must be an array of blocks, each an object with a "type"');
       }
-      return isStorableJson(value) ? { value } : fail(UNSTORABLE);
+      return storableJson(value, fail);
     case 'json':
-      return isStorableJson(value) ? { value } : fail(UNSTORABLE);
+      return storableJson(value, fail);
     default:
       return fail(`has an unsupported type ${type}`);
   }
+}
+
+function storableJson(
+  value: unknown,
+  fail: (message: string) => { message: string },
+): { value: unknown } | { message: string } {
+  const problem = unstorableJson(value);
+  if (problem === 'text') return fail(UNSTORABLE);
+  if (problem === 'depth') return fail(`must not be nested more than ${MAX_JSON_DEPTH} levels deep`);
+  return { value };
 }
