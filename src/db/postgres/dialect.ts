@@ -109,6 +109,38 @@ export function createPostgresDialect(options: { icu: boolean }): SqlDialect {
     async lockSchema(trx: Executor) {
       await sql`select pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`.execute(trx);
     },
+
+    json: {
+      value(column, storage) {
+        switch (storage) {
+          case 'text':
+          case 'integer':
+          case 'boolean':
+          case 'date': // JSON output writes dates in ISO form whatever DateStyle says
+            return sql`to_json(${column})::text`;
+          case 'bigint':
+            return sql`to_json(${column}::text)::text`;
+          case 'time':
+            return sql`to_json(to_char(${column}, 'HH24:MI:SS.MS'))::text`;
+          case 'datetime':
+            return sql`to_json(to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text`;
+          default:
+            // jsonb prints spaces and its own number spellings; floats print exponents unlike JavaScript.
+            return undefined;
+        }
+      },
+      object(entries) {
+        // json_build_object writes `"key" : value`; JSON.stringify writes `"key":value`, so the text is
+        // put together here (every value above is already JSON text; NULL is written as null).
+        if (entries.length === 0) return sql<string>`'{}'`;
+        const parts = entries.map(
+          ([key, value], i) =>
+            sql`${sql.lit(`${i ? ',' : '{'}${JSON.stringify(key)}:`)} || coalesce(${value}, 'null')`,
+        );
+        return sql<string>`(${sql.join(parts, sql` || `)} || '}')`;
+      },
+      maxEntries: 400,
+    },
   };
 }
 
