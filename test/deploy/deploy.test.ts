@@ -537,6 +537,13 @@ describe('docker compose', () => {
       expect(example).toContain(`QUORUM_DRAIN_MS=${drainMs}\n`);
       expect(service(name).stop_signal ?? 'SIGTERM').toBe('SIGTERM');
       expect(durationSeconds(String(service(name).stop_grace_period))).toBeGreaterThan(drainMs / 1000 + 10);
+      // nginx must have closed its idle connections to a node before the node's drain ends and the node
+      // closes them itself, or a request can be sent on one as it closes.
+      const upstream =
+        /upstream quorum \{([^}]*)\}/.exec(read(path.join(COMPOSE_DIR, 'nginx.conf')))?.[1] ?? '';
+      const idle = /^\s*keepalive_timeout\s+(\d+)s;/m.exec(upstream)?.[1];
+      expect(idle, 'keepalive_timeout in the upstream block').toBeDefined();
+      expect(Number(idle) * 1000).toBeLessThan(drainMs);
     }
   });
 

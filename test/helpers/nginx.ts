@@ -67,6 +67,8 @@ export interface NginxConfigOptions {
   readonly connectTimeout?: string;
   /** Default "30s". */
   readonly readTimeout?: string;
+  /** How long nginx keeps an idle connection to a node; must be below the nodes' drain. Default "1s". */
+  readonly upstreamKeepaliveTimeout?: string;
   /** Default "warn". */
   readonly errorLogLevel?: 'debug' | 'info' | 'notice' | 'warn' | 'error';
   /** A number served at /__nginx/generation, so a test can tell when a reload has taken effect. */
@@ -96,6 +98,8 @@ export function renderNginxConfig(
     NEXT_UPSTREAM_TRIES: String(options.nextUpstreamTries ?? options.upstreams.length),
     CONNECT_TIMEOUT: options.connectTimeout ?? '1s',
     READ_TIMEOUT: options.readTimeout ?? '30s',
+    // Below the shortest drain a test gives its nodes (1.5 s in the rolling restart).
+    UPSTREAM_KEEPALIVE_TIMEOUT: options.upstreamKeepaliveTimeout ?? '1s',
     ERROR_LOG_LEVEL: options.errorLogLevel ?? 'warn',
     GENERATION: String(options.generation ?? 1),
     USER_DIRECTIVE: unprivilegedUserDirective(),
