@@ -94,8 +94,11 @@ export const RENDERED_SHAPE_COLUMN = 'quorum_shape';
  * migration's, the CLI's) can leave one stale.
  */
 export interface StoredRendering {
-  /** Drops every rendering trigger: schema changes run without them, and `install` puts them back. */
-  dropTriggers(trx: Executor): Promise<void>;
+  /**
+   * Drops every rendering trigger: schema changes run without them, and `install` puts them back.
+   * Returns the shape each table's triggers were keeping (table name → shape).
+   */
+  dropTriggers(trx: Executor): Promise<ReadonlyMap<string, string>>;
   /**
    * Adds the columns if missing, renders the rows whose shape is not `shape`, and installs triggers
    * that render a row whenever it is inserted or one of `columns` changes. `render(alias)` is the
@@ -106,6 +109,8 @@ export interface StoredRendering {
     spec: {
       table: string;
       shape: string;
+      /** The shape the dropped triggers kept, if any: when it is `shape`, no row needs rendering. */
+      keptShape: string | undefined;
       columns: readonly string[];
       render: (alias: string) => Expression<string>;
     },

@@ -177,12 +177,14 @@ function shapeOf(dialect: SqlDialect, model: Model): Shape | undefined {
 
 /**
  * Installs stored rendering for every content type of `schema` whose default fields render (see
- * StoredRendering); run after the schema's tables changed, in the same transaction.
+ * StoredRendering); run after the schema's tables changed, in the same transaction. `kept`: the shapes the
+ * dropped triggers were keeping, by table (see StoredRendering.dropTriggers).
  */
 export async function installStoredRendering(
   trx: Executor,
   dialect: SqlDialect,
   schema: Schema,
+  kept: ReadonlyMap<string, string> = new Map(),
 ): Promise<void> {
   const stored = dialect.json?.stored;
   if (!stored) return;
@@ -193,6 +195,7 @@ export async function installStoredRendering(
     await stored.install(trx, {
       table: model.tableName,
       shape: shape.key,
+      keptShape: kept.get(model.tableName),
       columns: shape.fields.map((field) => field.column),
       render: (alias) => openObject(dialect, shape.fields, alias),
     });

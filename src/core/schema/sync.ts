@@ -99,9 +99,9 @@ export async function applySchema(
       if (options.dryRun) throw new DryRun(result);
 
       // Rendering triggers name columns a step may drop or retype: they come back once the tables are done.
-      await database.dialect.json?.stored?.dropTriggers(trx);
+      const kept = await database.dialect.json?.stored?.dropTriggers(trx);
       for (const step of allSteps) await step.apply(trx, database.dialect);
-      await installStoredRendering(trx, database.dialect, next);
+      await installStoredRendering(trx, database.dialect, next, kept);
       if (registryChanged) await writeStoredDefinitions(trx, database.dialect, desired, next.version);
       await writeStoredTables(trx, plannedTables(next));
       if (options.afterApply && result.changed) await options.afterApply(trx, result);
