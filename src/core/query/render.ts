@@ -43,13 +43,20 @@ export function renderedDocument(
         ? jsonObject(dialect, join.query.fields, join.alias)
         : sql<string>`${storedOrLive(dialect, join.query.fields, join.alias, relatedShape)} || '}'`;
     if (!value) return undefined;
-    parts.push(
-      sql.lit(`,${JSON.stringify(join.name)}:`),
-      sql<string>`(case when ${sql.ref(`${join.alias}.id`)} is null then 'null' else ${value} end)`,
-    );
+    parts.push(sql.lit(`,${JSON.stringify(join.name)}:`), whenLinked(join, value, sql.lit('null')));
   }
   // One concat() copies every part once; a chain of || copies the growing text at each step.
   return sql<string>`concat(${sql.join([...parts, sql.lit('}')])})`;
+}
+
+/** `value` where the join found a visible related row, else `none` (JSON null: SQL NULL or the text). */
+function whenLinked(
+  join: JoinedRelation,
+  value: Expression<unknown>,
+  none: Expression<unknown>,
+): Expression<string> {
+  // The joined row's id is null exactly when nothing visible is linked (LEFT JOIN, see compile.ts).
+  return sql<string>`(case when ${sql.ref(`${join.alias}.id`)} is null then ${none} else ${value} end)`;
 }
 
 /** Every field rendered in the statement, joined relations as nested objects. */
@@ -66,11 +73,7 @@ function liveDocument(
   for (const join of joins) {
     const related = jsonObject(dialect, join.query.fields, join.alias);
     if (!related) return undefined;
-    // The joined row's id is null exactly when nothing visible is linked (LEFT JOIN, see compile.ts).
-    entries.push([
-      join.name,
-      sql`(case when ${sql.ref(`${join.alias}.id`)} is null then null else ${related} end)`,
-    ]);
+    entries.push([join.name, whenLinked(join, related, sql`null`)]);
   }
   return json.object(entries);
 }
