@@ -5,6 +5,9 @@
 //      revoked through node A's admin API, and nodes B and C are polled with it (every ≈ 2 ms) until they
 //      answer 401. Caches and periodic resyncs are set to 10 minutes, so only the bus explains the change.
 //      Also the bus's own transit time (publish → handler) as the nodes report it (GET /admin/api/cluster).
+//      Then cached reads: nodes B and C answer a list from their response cache (on, with a 10-minute
+//      TTL), node A creates a document that belongs in it, and B and C are polled until the list shows
+//      it: the staleness of a cached answer on another node (writes are announced at most every 10 ms).
 //   2. Failover: kill -9 of the leader, timed until a surviving node reports a new leader with a higher
 //      fencing token; the killed node is restarted between rounds.
 //
@@ -124,6 +127,7 @@ async function startCluster(label, { redisUrl, leaseTtlMs = 10_000 } = {}) {
   const app = prepareApp({
     cluster: { leaseTtlMs, heartbeatMs: 500, nodeTtlMs: 3000, resyncMs: 600_000 },
     auth: { tokenCacheTtlMs: 600_000, permissionCacheTtlMs: 600_000 },
+    cache: { responses: { enabled: true, ttlMs: 600_000 } },
     log: { requests: false },
     server: { drainMs: 0 },
   });
@@ -278,6 +282,50 @@ async function cpuBusy(durationMs = 1000) {
 
 const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '–');
 
+/** Polls `node` until `pathname` lists one document; the time since `t0`. */
+async function untilListed(node, pathname, token, t0) {
+  const deadline = t0 + 30_000;
+  while (performance.now() < deadline) {
+    const { status, json } = await request(node, 'GET', pathname, { token });
+    if (status !== 200) throw new Error(`${node.name}: unexpected ${status}`);
+    if (json.data.length === 1) return performance.now() - t0;
+    await sleep(1);
+  }
+  throw new Error(`${node.name} still answered a stale list after 30 s`);
+}
+
+/** A write through node A, until the answers B and C had cached show it. */
+async function cachedStaleness(cluster, rounds) {
+  const [a, ...others] = cluster.nodes;
+  const created = await request(a, 'POST', '/admin/api/api-tokens', {
+    token: cluster.admin,
+    body: { name: 'bench-writer', type: 'full-access' },
+  });
+  if (created.status !== 201) throw new Error(`token creation: ${JSON.stringify(created.json)}`);
+  const token = created.json.data.accessKey;
+  const effect = [];
+  const writeAnswer = [];
+  for (let round = -5; round < rounds; round++) {
+    const name = `bench-cache-${round + 5}`;
+    const pathname = `/api/categories?filters[name][$eq]=${name}`;
+    for (const node of others) {
+      // Read twice: the second answer comes from the cache.
+      for (let i = 0; i < 2; i++) await request(node, 'GET', pathname, { token });
+    }
+    const t0 = performance.now();
+    const write = request(a, 'POST', '/api/categories', { token, body: { data: { name } } }).then((r) => {
+      if (r.status !== 201) throw new Error(`create: ${JSON.stringify(r.json)}`);
+      return performance.now() - t0;
+    });
+    const seen = await Promise.all(others.map((node) => untilListed(node, pathname, token, t0)));
+    const answered = await write;
+    if (round < 0) continue; // warm-up
+    effect.push(...seen);
+    writeAnswer.push(answered);
+  }
+  return { effect: summary(effect), writeAnswer: summary(writeAnswer) };
+}
+
 async function main() {
   log(
     `bench:cluster — 3 nodes on PostgreSQL (${new URL(PG_ADMIN_URL).host}); ${ROUNDS} revocations per bus, ${FAILOVERS} failovers`,
@@ -299,6 +347,8 @@ async function main() {
     const cluster = await startCluster(kind, { redisUrl });
     log(`${kind} bus: ${ROUNDS} revocations…`);
     results.push({ kind, ...(await propagation(cluster, ROUNDS)) });
+    log(`${kind} bus: ${ROUNDS} writes seen through other nodes' response caches…`);
+    results[results.length - 1].cached = await cachedStaleness(cluster, ROUNDS);
     await stopCluster(cluster);
   }
   log(`failover: starting three nodes (lease TTL ${LEASE_TTL_MS} ms)…`);
@@ -317,6 +367,16 @@ async function main() {
     const transit = r.transit.map((t) => `${ms(t.p50)} / ${ms(t.p99)}`).join(', ');
     lines.push(
       `  ${r.kind.padEnd(9)} ${String(r.effect.n).padEnd(9)} ${ms(r.effect.p50).padEnd(10)} ${ms(r.effect.p99).padEnd(10)} ${ms(r.effect.max).padEnd(10)} | ${ms(r.adminAnswer.p50).padEnd(27)} | ${transit}`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    'Cached reads: a document created through node A → the list B and C had cached shows it (time from the POST)',
+  );
+  lines.push('  bus       samples   p50        p99        max        | A answers the POST (p50)');
+  for (const r of results) {
+    lines.push(
+      `  ${r.kind.padEnd(9)} ${String(r.cached.effect.n).padEnd(9)} ${ms(r.cached.effect.p50).padEnd(10)} ${ms(r.cached.effect.p99).padEnd(10)} ${ms(r.cached.effect.max).padEnd(10)} | ${ms(r.cached.writeAnswer.p50)}`,
     );
   }
   lines.push('');

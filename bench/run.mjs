@@ -78,7 +78,8 @@ const shutdown = onShutdown(async () => {
 /** One case: a check request, a warm-up, then the measured wrk run with RSS sampled throughout. */
 async function measure(testCase, server, context) {
   const url = server.baseUrl + testCase.path(context);
-  const check = await globalThis.fetch(url, { headers: server.headers });
+  const headers = { ...server.headers, ...testCase.headers };
+  const check = await globalThis.fetch(url, { headers });
   const body = await check.text();
   if (check.status !== 200) throw new Error(`${testCase.id}: ${url} answered ${check.status}: ${body}`);
   // A list that matches nothing would measure an empty page: say so (the data set should be fixed).
@@ -86,7 +87,7 @@ async function measure(testCase, server, context) {
   const wrkOptions = {
     threads: settings.threads,
     connections: settings.connections,
-    headers: server.headers,
+    headers,
   };
   const background = await backgroundCpuShare();
   if (background > BUSY_THRESHOLD) {

@@ -3,6 +3,7 @@ import type { PermissionStore } from '../auth/permissions.js';
 import { usersPermissionsLinks } from '../auth/permissions.js';
 import { AUTHENTICATED_ROLE, PUBLIC_ROLE } from '../auth/users-permissions/actions.js';
 import { PERMISSION_UID, ROLE_UID, USER_UID } from '../auth/users-permissions/schemas.js';
+import { contentChanged } from '../core/documents/transaction.js';
 import type { Users } from '../auth/users-permissions/users.js';
 import { FULL_ACCESS } from '../core/access.js';
 import { inTransaction, type CoreContext } from '../core/context.js';
@@ -177,6 +178,8 @@ export class EndUserRoles {
     try {
       return await this.core.database.transaction((trx) => fn(inTransaction(this.core, trx)));
     } finally {
+      // The writes joined this transaction: what they signalled happened before it committed.
+      contentChanged(this.core, [ROLE_UID, PERMISSION_UID, USER_UID]);
       this.permissions.invalidate();
     }
   }

@@ -80,6 +80,7 @@ export function loadConfig(options: {
     bruteForce: cfg.bruteForce,
     email: cfg.email,
     security: cfg.security,
+    cache: cfg.cache,
     cluster: cfg.cluster,
     scheduler: cfg.scheduler,
     webhooks: cfg.webhooks,

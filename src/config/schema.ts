@@ -165,6 +165,25 @@ const log = z
   })
   .prefault({});
 
+const cache = z
+  .strictObject({
+    /** Content-API read answers kept in each node's memory (see README, "Response cache"). */
+    responses: z
+      .strictObject({
+        /**
+         * Default: on with SQLite (one node: every write retires what it affects before it answers), off
+         * with PostgreSQL, where another node's write reaches this node's cache through the bus.
+         */
+        enabled: z.boolean().optional(),
+        /** Longest an answer is kept; bounds staleness when a change announcement is lost. */
+        ttlMs: z.number().int().min(1).default(60_000),
+        /** Memory the cached answers may hold on a node, in megabytes. */
+        maxMb: z.number().min(1).max(65_536).default(32),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 const cluster = z
   .strictObject({
     /** Leader lease lifetime: the longest a dead leader holds up singleton work. */
@@ -328,6 +347,7 @@ export const configFileSchema = z.strictObject({
   bruteForce,
   email,
   security,
+  cache,
   cluster,
   scheduler,
   webhooks,

@@ -22,6 +22,7 @@ export interface QuorumConfig {
   readonly bruteForce: Readonly<ConfigFile['bruteForce']>;
   readonly email: Readonly<ConfigFile['email']>;
   readonly security: Readonly<ConfigFile['security']>;
+  readonly cache: Readonly<ConfigFile['cache']>;
   readonly cluster: Readonly<ConfigFile['cluster']>;
   readonly scheduler: Readonly<ConfigFile['scheduler']>;
   readonly webhooks: Readonly<ConfigFile['webhooks']>;

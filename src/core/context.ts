@@ -24,8 +24,11 @@ export interface CoreContext {
   readonly logger: Logger;
   /** Pagination totals; writes retire them (see CountCache). Absent: totals are always counted. */
   readonly counts?: CountCache;
-  /** Called after every committed content write (the node announces it to the cluster). */
-  readonly onContentChanged?: () => void;
+  /**
+   * Called after every committed content write, with the uids of the types written (the node retires
+   * cached answers that read them and announces the write to the cluster).
+   */
+  readonly onContentChanged?: (uids: readonly string[]) => void;
 }
 
 /**

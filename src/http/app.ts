@@ -22,6 +22,7 @@ import { registerMediaAdminRoutes } from './admin/media-routes.js';
 import { registerUploadApi } from './upload/routes.js';
 import { registerFileServing } from './upload/serve.js';
 import { registerContentApi } from './content-api/routes.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import { registerErrorHandling, sendFrameworkError } from './errors.js';
 import { registerHealth, type Readiness } from './health.js';
 import { registerJsonParser } from './json-body.js';
@@ -48,6 +49,8 @@ export interface HttpDeps {
   readonly webhooks: WebhookStore;
   /** The media library: upload routes, /uploads/… and the orphan listing. */
   readonly media: MediaLibrary;
+  /** Content-API read answers kept in memory; absent when `cache.responses` is off. */
+  readonly responses?: ResponseCache;
 }
 
 /** The Fastify application of one node: health, the content API, Strapi-shaped errors. */
@@ -128,7 +131,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   if (deps.metrics) registerMetricsRoute(app, deps.metrics, config.metricsToken);
   registerUsersPermissions(app, deps, config.api.rest.prefix);
   registerAdminApi(app, deps, config.api.rest.prefix);
-  registerContentApi(app, { core: deps.core, auth: deps.auth, prefix: config.api.rest.prefix });
+  registerContentApi(app, {
+    core: deps.core,
+    auth: deps.auth,
+    prefix: config.api.rest.prefix,
+    responses: deps.responses,
+  });
   // Static upload routes take precedence over the generic /api/:name routes.
   await registerUploadApi(app, {
     config,

@@ -17,6 +17,7 @@ import { ImageProcessor } from './images.js';
 import { cleanFileName } from './names.js';
 import { findOrphans, isAttached, type OrphanRow } from './orphans.js';
 import { FILE_UID } from './schema.js';
+import { contentChanged } from '../core/documents/transaction.js';
 import type { Spool, SpooledFile } from './spool.js';
 import { createStorage, type FileStorage } from './storage/index.js';
 import { removeObjects, storageKeys, storeUpload, type StoreDeps } from './store.js';
@@ -231,8 +232,7 @@ export class MediaLibrary {
    * core operations joined our transaction, so what they signalled happened before it committed).
    */
   #changed(): void {
-    this.core.counts?.changed();
-    this.core.onContentChanged?.();
+    contentChanged(this.core, [FILE_UID]);
   }
 
   async #rowOrNull(trx: Executor, id: number) {

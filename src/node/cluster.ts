@@ -16,10 +16,22 @@ export const TOPICS = {
   permissions: 'permissions.changed',
   tokens: 'tokens.changed',
   users: 'users.changed',
-  /** Content was written: other nodes retire cached totals (see core/query/count-cache.ts). */
+  /**
+   * Content was written (payload: `{ uids }`, the types written): other nodes retire cached totals
+   * (core/query/count-cache.ts) and cached answers that read those types (cache/response-cache.ts).
+   */
   content: 'content.changed',
 } as const;
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+/**
+ * Why a handler runs: another node's `message` (with its payload), the periodic `resync`, or a bus
+ * `reconnect` (messages may have been lost while the bus was down).
+ */
+export type ChangeCause =
+  | { readonly kind: 'message'; readonly payload: unknown }
+  | { readonly kind: 'resync' }
+  | { readonly kind: 'reconnect' };
 
 export const LEADER_LEASE = 'quorum-leader';
 const VERSION = '0.1.0';
@@ -45,7 +57,7 @@ export class ClusterRuntime implements ClusterView {
       config: QuorumConfig;
       core: CoreContext;
       logger: Logger;
-      handlers: Record<Topic, () => Promise<void> | void>;
+      handlers: Record<Topic, (cause: ChangeCause) => Promise<void> | void>;
       /** Each received message's latency (for the node's metrics). */
       onBusLatency?: (ms: number) => void;
     },
@@ -72,15 +84,16 @@ export class ClusterRuntime implements ClusterView {
       this.#bus.subscribe(topic, (message) => {
         this.#recordLatency(Date.now() - message.sentAt);
         if (message.origin === this.nodeId) return;
-        void Promise.resolve(handlers[topic]()).catch((err: Error) =>
-          logger.warn(
-            { err: err.message, topic, requestId: message.requestId },
-            'could not apply a change from another node',
-          ),
+        void Promise.resolve(handlers[topic]({ kind: 'message', payload: message.payload })).catch(
+          (err: Error) =>
+            logger.warn(
+              { err: err.message, topic, requestId: message.requestId },
+              'could not apply a change from another node',
+            ),
         );
       });
     }
-    this.#bus.onReconnect(() => void this.resync());
+    this.#bus.onReconnect(() => void this.resync({ kind: 'reconnect' }));
     this.#resync = setInterval(() => void this.resync(), config.cluster.resyncMs);
     this.#resync.unref();
     const tasks = await loadCronTasks(config.appDir);
@@ -129,10 +142,10 @@ export class ClusterRuntime implements ClusterView {
   }
 
   /** Re-reads everything a missed message could have changed. */
-  async resync(): Promise<void> {
+  async resync(cause: ChangeCause = { kind: 'resync' }): Promise<void> {
     for (const [topic, handler] of Object.entries(this.deps.handlers)) {
       try {
-        await handler();
+        await handler(cause);
       } catch (err) {
         this.deps.logger.warn({ err: (err as Error).message, topic }, 'resync failed');
       }

@@ -22,8 +22,9 @@ import type { Readiness } from '../http/health.js';
 import { openDatabase } from './database.js';
 import { seedIfEmpty } from './seed.js';
 import { CountCache } from '../core/query/count-cache.js';
+import { ResponseCache } from '../cache/response-cache.js';
 import { hostname } from 'node:os';
-import { ClusterRuntime, TOPICS } from './cluster.js';
+import { ClusterRuntime, TOPICS, type ChangeCause } from './cluster.js';
 import { changeSchemaAtRuntime, type RuntimeChange } from '../core/schema/runtime.js';
 import { loadStoredSchema, readSchemaVersion } from '../core/schema/store.js';
 import type { SyncResult } from '../core/schema/sync.js';
@@ -69,8 +70,11 @@ export interface QuorumNode {
 const READINESS_PING_TIMEOUT_MS = 2000;
 /** After the drain, how long in-flight requests may take before their connections are cut. */
 const IN_FLIGHT_GRACE_MS = 5000;
-/** Writes are announced at most this often: bursts of writes cost one bus message. */
-const CONTENT_ANNOUNCE_MS = 50;
+/**
+ * Writes are announced at most this often: a burst of writes costs one bus message. It is also most of
+ * how long another node's cached answer can lag a write (bench:cluster measures it), so it stays short.
+ */
+const CONTENT_ANNOUNCE_MS = 10;
 
 /** Composes one Quorum node from its configuration. Nothing here is global: two nodes can share a process. */
 export async function createNode(
@@ -88,8 +92,10 @@ export async function createNode(
     let schema: Schema = sync.schema;
     const metrics = new NodeMetrics();
     observeDatabase(metrics, database);
-    // Writes retire cached totals here at once and, announced (coalesced) on the bus, on other nodes.
-    let announceContentChange = () => {};
+    // Writes retire cached totals and answers here at once and, announced (coalesced) on the bus, on
+    // other nodes.
+    const responses = responseCache(config);
+    let announceContentChange: (uids: readonly string[]) => void = () => {};
     const core: CoreContext = {
       database,
       schema: () => schema,
@@ -98,7 +104,10 @@ export async function createNode(
       passwords: argon2Passwords,
       logger,
       counts: new CountCache(config.api.rest.countCacheTtlMs),
-      onContentChanged: () => announceContentChange(),
+      onContentChanged: (uids) => {
+        responses?.changed(uids);
+        announceContentChange(uids);
+      },
     };
     const tokens = new ApiTokens(database.db, deriveKey(secret, 'api-token-hmac'), {
       cacheTtlMs: config.auth.tokenCacheTtlMs,
@@ -145,7 +154,10 @@ export async function createNode(
         [TOPICS.permissions]: () => permissions.forget(),
         [TOPICS.tokens]: () => tokens.forget(),
         [TOPICS.users]: () => auth.clearUsers(),
-        [TOPICS.content]: () => core.counts?.changed(),
+        [TOPICS.content]: (cause) => {
+          core.counts?.changed();
+          if (responses) retireAnswers(responses, cause);
+        },
       },
       onBusLatency: (ms) => metrics.observeBusLatency(ms),
     });
@@ -154,6 +166,7 @@ export async function createNode(
       isLeader: () => cluster.leader.isLeader,
       schemaVersion: () => schema.version,
       plans: () => core.plans,
+      responses: responses && (() => responses.stats),
     });
     const webhooks = createWebhookRuntime({
       config,
@@ -174,7 +187,16 @@ export async function createNode(
       intervalMs: config.upload.orphanSweepMs,
       logger,
     });
-    announceContentChange = coalesce(() => void cluster.publish(TOPICS.content), CONTENT_ANNOUNCE_MS);
+    const written = new Set<string>();
+    const announceWritten = coalesce(() => {
+      const uids = [...written];
+      written.clear();
+      void cluster.publish(TOPICS.content, { uids });
+    }, CONTENT_ANNOUNCE_MS);
+    announceContentChange = (uids) => {
+      for (const uid of uids) written.add(uid);
+      announceWritten();
+    };
     // Changes made on this node are announced to the others.
     permissions.changes.add(() => void cluster.publish(TOPICS.permissions));
     tokens.changes.add(() => void cluster.publish(TOPICS.tokens));
@@ -236,6 +258,7 @@ export async function createNode(
       metrics,
       webhooks: webhooks.store,
       media,
+      responses,
     });
 
     webhooks.start();
@@ -281,6 +304,30 @@ export async function createNode(
     await database.close();
     throw err;
   }
+}
+
+/** The node's response cache, or undefined when it is off (by default it is on with SQLite only). */
+function responseCache(config: QuorumConfig): ResponseCache | undefined {
+  const { enabled, ttlMs, maxMb } = config.cache.responses;
+  if (!(enabled ?? config.database.kind === 'sqlite')) return undefined;
+  return new ResponseCache({ ttlMs, maxBytes: maxMb * 1024 * 1024 });
+}
+
+/**
+ * Another node wrote content: its announcement names the types written. A periodic resync has nothing
+ * to say about answers (their TTL bounds what a lost message can leave behind); after a bus reconnect,
+ * or an announcement without types, anything may have changed.
+ */
+function retireAnswers(responses: ResponseCache, cause: ChangeCause): void {
+  if (cause.kind === 'resync') return;
+  const uids = cause.kind === 'message' ? announcedTypes(cause.payload) : undefined;
+  if (uids) responses.changed(uids);
+  else responses.changedAll();
+}
+
+function announcedTypes(payload: unknown): string[] | undefined {
+  const uids = (payload as { uids?: unknown } | null)?.uids;
+  return Array.isArray(uids) && uids.every((uid) => typeof uid === 'string') ? uids : undefined;
 }
 
 /** Runs `fn` at most once per `ms`, at the end of the window (trailing), whatever the number of calls. */

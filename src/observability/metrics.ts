@@ -5,6 +5,8 @@ export interface MetricSources {
   isLeader?: () => boolean;
   schemaVersion?: () => number;
   plans?: () => { hits: number; misses: number };
+  /** The response cache's running counts; absent when the cache is off. */
+  responses?: () => { hits: number; misses: number; bypasses: number };
   /** Pending work in the outbox; undefined when it could not be read (the series is then absent). */
   outboxBacklog?: () => Promise<{ events: number; deliveries?: number } | undefined>;
 }
@@ -124,6 +126,21 @@ export class NodeMetrics {
         this.inc({ result: 'miss' }, Math.max(0, now.misses - seen.misses));
         seen.hits = now.hits;
         seen.misses = now.misses;
+      },
+    });
+    const answered = { hits: 0, misses: 0, bypasses: 0 };
+    new Counter({
+      name: 'quorum_response_cache_requests_total',
+      help: 'Content-API reads by response-cache result (hit, miss, bypass: the request asked for a fresh answer)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+      collect() {
+        const now = sources.responses?.();
+        if (!now) return;
+        this.inc({ result: 'hit' }, Math.max(0, now.hits - answered.hits));
+        this.inc({ result: 'miss' }, Math.max(0, now.misses - answered.misses));
+        this.inc({ result: 'bypass' }, Math.max(0, now.bypasses - answered.bypasses));
+        Object.assign(answered, { hits: now.hits, misses: now.misses, bypasses: now.bypasses });
       },
     });
     new Gauge({

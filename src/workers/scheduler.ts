@@ -6,6 +6,7 @@ import type { Membership } from '../cluster/membership.js';
 import type { QuorumConfig } from '../config/index.js';
 import { inTransaction, type CoreContext } from '../core/context.js';
 import { publishDocument, unpublishDocument } from '../core/documents/publication.js';
+import { contentChanged } from '../core/documents/transaction.js';
 import { ApplicationError } from '../core/errors.js';
 import { dueTimes, type CronTask } from './cron-tasks.js';
 import { toAction, type ScheduledAction } from './scheduled-actions.js';
@@ -123,6 +124,8 @@ export class Scheduler {
           throw new ApplicationErrorLike('the document has no draft to publish');
         return true;
       });
+      // The publication ran inside this transaction: what it signalled happened before the commit.
+      if (done) contentChanged(core, [action.uid]);
       if (done)
         logger.info(
           {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listenerName } from '../../src/cluster/bus/postgres.js';
-import { NO_FALLBACK_CONFIG, TestCluster, eventually, sleep } from '../helpers/cluster.js';
+import { NO_FALLBACK_CONFIG, TestCluster, deepMerge, eventually, sleep } from '../helpers/cluster.js';
 import { postgresAvailable } from '../helpers/databases.js';
 import { killAllProcesses, type QuorumProcess } from '../helpers/processes.js';
 import { PrivateRedis } from '../helpers/redis.js';
@@ -54,7 +54,11 @@ describe.skipIf(!postgresAvailable() || inject('redisUrl') === null)(
 
     beforeAll(async () => {
       redis = await PrivateRedis.start();
-      cluster = await TestCluster.start({ config: NO_FALLBACK_CONFIG, redisUrl: redis.url });
+      // Cached answers never expire during the test either: only the reconnect can retire them.
+      const config = deepMerge(NO_FALLBACK_CONFIG, {
+        cache: { responses: { enabled: true, ttlMs: 600_000 } },
+      });
+      cluster = await TestCluster.start({ config, redisUrl: redis.url });
     });
     afterAll(async () => {
       await cluster?.close();
@@ -68,6 +72,13 @@ describe.skipIf(!postgresAvailable() || inject('redisUrl') === null)(
       async () => {
         const [a, b] = cluster.nodes;
         const tokens = await prepareTokens(cluster, a, b);
+        const writer = await cluster.createApiToken(a);
+        const url = '/api/tags?filters[name][$eq]=written-while-down';
+        const cachedOnB = async () => {
+          const response = await cluster.api(b, 'GET', url, writer.authorization);
+          return response.headers.get('x-quorum-cache') === 'hit' ? response.body.data : undefined;
+        };
+        expect(await eventually('B answers the tag list from its cache', cachedOnB)).toEqual([]);
 
         await redis.stop();
         const revoked = await cluster.admin(a, 'DELETE', `/admin/api/api-tokens/${tokens.victim.id}`);
@@ -78,10 +89,22 @@ describe.skipIf(!postgresAvailable() || inject('redisUrl') === null)(
           cluster.logEntries(a, 'could not announce a change on the bus').length > 0 ? true : undefined,
         );
         expect(await status(cluster, b, tokens.victim.authorization)).toBe(200);
+        // A content write whose announcement is lost too: B keeps its cached answer meanwhile.
+        const written = await cluster.api(a, 'POST', '/api/tags', writer.authorization, {
+          data: { name: 'written-while-down' },
+        });
+        expect(written.status, JSON.stringify(written.body)).toBe(201);
+        await sleep(300);
+        expect(await cachedOnB()).toEqual([]);
 
         await sleep(500);
         await redis.start(); // the same port
         await expectResynced(cluster, b, tokens);
+        // The reconnect retired every cached answer on B.
+        await eventually('B lists the tag written while the bus was down', async () => {
+          const response = await cluster.api(b, 'GET', url, writer.authorization);
+          return response.body.data?.length === 1 ? true : undefined;
+        });
         expect(cluster.logEntries(b, 'bus connection lost (redis)').length).toBeGreaterThan(0);
         expect(cluster.logEntries(b, 'bus reconnected (redis); resyncing').length).toBeGreaterThan(0);
       },

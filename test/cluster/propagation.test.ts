@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NO_FALLBACK_CONFIG, TestCluster, eventually } from '../helpers/cluster.js';
+import { NO_FALLBACK_CONFIG, TestCluster, deepMerge, eventually } from '../helpers/cluster.js';
 import { postgresAvailable } from '../helpers/databases.js';
 import { killAllProcesses, type QuorumProcess } from '../helpers/processes.js';
 import { PrivateRedis } from '../helpers/redis.js';
 
 /**
  * Changes made through node A's admin API take effect on nodes B and C: a new content type, a revoked
- * API token, a role's permissions — with the PostgreSQL LISTEN/NOTIFY bus and with the Redis bus.
+ * API token, a role's permissions, a content write that retires the answers B and C cached — with the
+ * PostgreSQL LISTEN/NOTIFY bus and with the Redis bus.
  * Caches and periodic resyncs are set to outlive the test (NO_FALLBACK_CONFIG), so only the bus can
  * explain what B and C learn. Deadlines are generous; the speed is measured in bench/cluster.mjs.
  */
@@ -30,7 +31,9 @@ function propagationSuite(bus: 'postgres' | 'redis'): void {
   beforeAll(async () => {
     // A private Redis, so no other test's cluster shares the channel.
     if (bus === 'redis') redis = await PrivateRedis.start();
-    cluster = await TestCluster.start({ config: NO_FALLBACK_CONFIG, redisUrl: redis?.url });
+    // The response cache is on (it is off by default on PostgreSQL) and never expires during the test.
+    const config = deepMerge(NO_FALLBACK_CONFIG, { cache: { responses: { enabled: true, ttlMs: 600_000 } } });
+    cluster = await TestCluster.start({ config, redisUrl: redis?.url });
     [a, ...others] = cluster.nodes;
   });
   afterAll(async () => {
@@ -72,6 +75,40 @@ function propagationSuite(bus: 'postgres' | 'redis'): void {
     expect(list.body.data.map((g: { name: string }) => g.name)).toEqual(
       others.map((n) => `made on ${n.name}`),
     );
+  });
+
+  it('a write through node A retires the answers nodes B and C cached', { timeout }, async () => {
+    const { authorization } = await cluster.createApiToken(a);
+    const url = '/api/tags?sort=name&filters[name][$startsWith]=cached-';
+    const names = async (node: QuorumProcess) => {
+      const response = await cluster.api(node, 'GET', url, authorization);
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+      return response.body.data.map((tag: { name: string }) => tag.name);
+    };
+    // Every node answers from its cache (once announcements of earlier tests' writes have settled).
+    const cached = (node: QuorumProcess) => async () => {
+      const response = await cluster.api(node, 'GET', url, authorization);
+      return response.headers.get('x-quorum-cache') === 'hit' ? response.body.data : undefined;
+    };
+    for (const node of cluster.nodes)
+      expect(await eventually(`${node.name} answers from its cache`, cached(node))).toEqual([]);
+
+    const created = await cluster.api(a, 'POST', '/api/tags', authorization, { data: { name: 'cached-1' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // The writing node retired its own answer before it answered the write.
+    expect(await names(a)).toEqual(['cached-1']);
+    await Promise.all(
+      others.map((node) =>
+        eventually(`the new tag is listed on ${node.name}`, async () =>
+          (await names(node)).length === 1 ? true : undefined,
+        ),
+      ),
+    );
+    // And cached again there, with the new content.
+    for (const node of others) {
+      const data = await eventually(`${node.name} caches the new answer`, cached(node));
+      expect(data.map((tag: { name: string }) => tag.name)).toEqual(['cached-1']);
+    }
   });
 
   it('an API token revoked through node A is rejected on every node', { timeout }, async () => {

@@ -74,6 +74,7 @@ export interface LeaderInfo {
 
 export interface JsonResponse {
   readonly status: number;
+  readonly headers: Headers;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
   readonly body: any;
 }
@@ -367,7 +368,7 @@ async function requestJson(
   } catch {
     /* not JSON: keep the text */
   }
-  return { status: response.status, body: parsed };
+  return { status: response.status, headers: response.headers, body: parsed };
 }
 
 function isObject(value: unknown): value is ConfigObject {

@@ -2,6 +2,7 @@ import type { CompiledQuery } from 'kysely';
 import type { CoreContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { compileFind, type CompiledFind } from '../query/compile.js';
+import { readDependencies } from '../query/dependencies.js';
 import { parseFindQuery, parseSingleQuery } from '../query/parse.js';
 import { RENDERED, renderedArray } from '../query/render.js';
 import type { FindQuery } from '../query/types.js';
@@ -51,6 +52,8 @@ interface ReadPlan {
   readonly compiled: CompiledFind;
   readonly serialize: RowSerializer;
   readonly populate: PopulatePlan;
+  /** The content types the read looks at (see query/dependencies.ts). */
+  readonly dependencies: readonly string[];
 }
 
 function plan(
@@ -72,6 +75,7 @@ function plan(
       // Rows that carry joined columns are copied into documents of their own fields.
       serialize: rowSerializer(ctx.database.dialect, query.fields, { copy: populate.joins.length > 0 }),
       populate: populate.plan,
+      dependencies: readDependencies(query),
     };
   };
   return key === undefined ? make() : ctx.plans.get(key, make);
@@ -227,6 +231,21 @@ export async function renderSingleDocument(
   const text = await renderOne(ctx, singlePlan(ctx, type, input));
   if (text === null) throw new NotFoundError();
   return text;
+}
+
+/**
+ * The content types a read with these parameters looks at: only writes to them can change its answer.
+ * `documentId` for a collection type's single-document read; single types ignore it.
+ */
+export function readDependenciesOf(
+  ctx: CoreContext,
+  type: ContentType,
+  input: QueryInput,
+  documentId?: string,
+): readonly string[] {
+  if (type.kind === 'singleType') return singlePlan(ctx, type, input).dependencies;
+  if (documentId !== undefined) return findOnePlan(ctx, type, documentId, input).dependencies;
+  return findPlan(ctx, type, input).dependencies;
 }
 
 /** JSON for cache keys: 64-bit integers (SQLite binds BigInt) included. */

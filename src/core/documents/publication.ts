@@ -26,7 +26,7 @@ export async function publishDocument(
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
   return withDbErrors(type, () =>
-    writeTransaction(ctx, async (trx) => {
+    writeTransaction(ctx, type.uid, async (trx) => {
       const draft = await findRow(trx, type, documentId, 'draft');
       if (!draft || !(await matchesConditions(ctx, trx, type, documentId, 'draft', access))) return null;
       checkPublishable(type, new Map(), draft);
@@ -59,7 +59,7 @@ export async function unpublishDocument(
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
-  return writeTransaction(ctx, async (trx) => {
+  return writeTransaction(ctx, type.uid, async (trx) => {
     const published = await findRow(trx, type, documentId, 'published');
     if (!published || !(await matchesConditions(ctx, trx, type, documentId, 'published', access)))
       return null;

@@ -72,7 +72,7 @@ export async function createDocument(
   const input = await readInput(ctx, type, options.data, 'create', { publish, scope: access.scope });
 
   return withDbErrors(type, () =>
-    writeTransaction(ctx, async (trx) => {
+    writeTransaction(ctx, type.uid, async (trx) => {
       const documentId = createId();
       const id = await insertDocument(ctx, trx, type, documentId, input, publish);
       // The authors first: an admin's own-documents condition is on created_by_id.
@@ -156,7 +156,7 @@ export async function updateDocument(
   const input = await readInput(ctx, type, options.data, 'update', { publish, scope: access.scope });
 
   return withDbErrors(type, () =>
-    writeTransaction(ctx, async (trx) => {
+    writeTransaction(ctx, type.uid, async (trx) => {
       const status = type.draftAndPublish ? 'draft' : 'published';
       const current = await findRow(trx, type, documentId, status);
       // A document outside the caller's conditions is, for them, a document that does not exist.
@@ -281,7 +281,7 @@ export async function deleteDocument(
 ): Promise<void> {
   const access = resolveAccess(ctx, type, options.access);
   rejectDraftDelete(access, type, options.params);
-  await writeTransaction(ctx, async (trx) => {
+  await writeTransaction(ctx, type.uid, async (trx) => {
     const rows = await trx
       .selectFrom(type.tableName)
       .select('id')
@@ -329,7 +329,7 @@ export async function upsertSingleDocument(
   const query = parseSingleQuery(access.scope, type, options.params);
   const publish = publishes(type, query);
   return withDbErrors(type, () =>
-    writeTransaction(ctx, async (trx) => {
+    writeTransaction(ctx, type.uid, async (trx) => {
       const status = type.draftAndPublish ? 'draft' : 'published';
       const current = await findFirstRow(trx, type, status);
       if (
@@ -376,7 +376,7 @@ export async function deleteSingleDocument(
 ): Promise<void> {
   const access = resolveAccess(ctx, type, options.access);
   rejectDraftDelete(access, type, options.params);
-  await writeTransaction(ctx, async (trx) => {
+  await writeTransaction(ctx, type.uid, async (trx) => {
     const rows = await trx.selectFrom(type.tableName).select(['id', 'document_id']).execute();
     const status = type.draftAndPublish ? 'draft' : 'published';
     const documentId = rows[0]?.document_id as string | undefined;

@@ -3,7 +3,14 @@ import type { Authenticator, ContentAction } from '../../auth/principal.js';
 import type { AccessScope } from '../../core/access.js';
 import type { CoreContext } from '../../core/context.js';
 import { MethodNotAllowedError, NotFoundError, ValidationError } from '../../core/errors.js';
-import { renderDocument, renderDocuments, renderSingleDocument } from '../../core/documents/find.js';
+import {
+  readDependenciesOf,
+  renderDocument,
+  renderDocuments,
+  renderSingleDocument,
+  type QueryInput,
+} from '../../core/documents/find.js';
+import type { ResponseCache } from '../../cache/response-cache.js';
 import {
   createDocument,
   deleteDocument,
@@ -19,6 +26,8 @@ export interface ContentApiDeps {
   readonly core: CoreContext;
   readonly auth: Authenticator;
   readonly prefix: string;
+  /** Read answers kept in memory; absent when the cache is off. */
+  readonly responses?: ResponseCache;
 }
 
 type NameParams = { name: string };
@@ -32,7 +41,7 @@ const MAX_DOCUMENT_ID_LENGTH = 255;
  * Order of checks, as in Strapi: unknown route 404 → authentication 401 → permission 403 → input 400.
  */
 export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): void {
-  const { core, auth, prefix } = deps;
+  const { core, auth, prefix, responses } = deps;
 
   async function access(
     request: FastifyRequest,
@@ -71,6 +80,34 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     return payload.data;
   }
 
+  /**
+   * Answers a read from the response cache, or renders it and keeps the answer. Access was checked
+   * before (a cached answer is never a way around 401/403); callers whose rights depend on who they are
+   * (per-user conditions, no `cacheKey`) are not cached, others share answers per role and grants.
+   */
+  async function answerRead(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    read: { type: ContentType; input: QueryInput; documentId?: string },
+    render: () => Promise<string>,
+  ): Promise<FastifyReply> {
+    const scopeKey = read.input.access?.cacheKey;
+    if (!responses || scopeKey === undefined) return sendJson(reply, await render());
+    if (bypassesCache(request)) {
+      responses.bypassed();
+      return sendJson(reply.header(CACHE_HEADER, 'bypass'), await render());
+    }
+    // The raw URL carries the route and the exact query; the schema version retires answers of a schema
+    // that changed shape.
+    const key = `${core.schema().version}|${scopeKey}|${request.raw.url}`;
+    const hit = responses.get(key);
+    if (hit !== undefined) return sendJson(reply.header(CACHE_HEADER, 'hit'), hit);
+    const ticket = responses.ticket();
+    const text = await render();
+    responses.set(key, ticket, readDependenciesOf(core, read.type, read.input, read.documentId), text);
+    return sendJson(reply.header(CACHE_HEADER, 'miss'), text);
+  }
+
   // Reads are answered with the JSON text the core renders (often written by the database itself), so
   // the documents are never built as objects only to be stringified here.
   app.get<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply) => {
@@ -78,22 +115,29 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     const scope = await access(request, type, 'find');
     const input = { params: request.query, cacheKey: rawQuery(request), access: scope };
     if (type.kind === 'singleType') {
-      return sendJson(reply, `{"data":${await renderSingleDocument(core, type, input)},"meta":{}}`);
+      return answerRead(
+        request,
+        reply,
+        { type, input },
+        async () => `{"data":${await renderSingleDocument(core, type, input)},"meta":{}}`,
+      );
     }
-    const { data, pagination } = await renderDocuments(core, type, input);
-    return sendJson(reply, `{"data":${data},"meta":${JSON.stringify({ pagination })}}`);
+    return answerRead(request, reply, { type, input }, async () => {
+      const { data, pagination } = await renderDocuments(core, type, input);
+      return `{"data":${data},"meta":${JSON.stringify({ pagination })}}`;
+    });
   });
 
   app.get<{ Params: DocumentParams }>(`${prefix}/:name/:documentId`, async (request, reply) => {
     const type = collection(request.params.name);
     const scope = await access(request, type, 'findOne');
-    const document = await renderDocument(core, type, documentIdOf(request.params), {
-      params: request.query,
-      cacheKey: rawQuery(request),
-      access: scope,
+    const documentId = documentIdOf(request.params);
+    const input = { params: request.query, cacheKey: rawQuery(request), access: scope };
+    return answerRead(request, reply, { type, input, documentId }, async () => {
+      const document = await renderDocument(core, type, documentId, input);
+      if (document === null) throw new NotFoundError();
+      return `{"data":${document},"meta":{}}`;
     });
-    if (document === null) throw new NotFoundError();
-    return sendJson(reply, `{"data":${document},"meta":{}}`);
   });
 
   app.post<{ Params: NameParams }>(`${prefix}/:name`, async (request, reply) => {
@@ -198,6 +242,21 @@ function notAllowed(type: ContentType, route: 'root' | 'document'): MethodNotAll
 function eventContext(request: FastifyRequest): EventContext {
   const traceparent = currentTraceparent() ?? validTraceparent(request.headers.traceparent);
   return { requestId: request.id, traceparent };
+}
+
+/** Says whether an answer came from the response cache (`hit`), was stored (`miss`) or skipped it (`bypass`). */
+const CACHE_HEADER = 'x-quorum-cache';
+
+/**
+ * `Cache-Control: no-cache` (or `no-store`, or `Pragma: no-cache`) on a request: the client wants an
+ * answer read now, as from an HTTP cache. It is not stored either, so such reads cost what an uncached
+ * read costs.
+ */
+function bypassesCache(request: FastifyRequest): boolean {
+  const control = request.headers['cache-control'];
+  if (control !== undefined && /no-(cache|store)/i.test(control)) return true;
+  const pragma = request.headers.pragma;
+  return pragma !== undefined && /no-cache/i.test(pragma);
 }
 
 /** The exact query string as sent: the key under which a parsed and compiled read plan is cached. */
