@@ -156,13 +156,14 @@ export class Authenticator {
       if (!list || list.some((c) => c === null)) return undefined;
       return substitute(list.length === 1 ? list[0] : { $or: list }, user);
     };
-    // Plans compiled with per-user values cannot be shared between users of the role.
+    // Plans (and cached answers) made with per-user values cannot be shared between users of the role,
+    // nor kept for a user whose substituted values changed (a new email, say).
     const perUser = [...grants.values()].some((list) => JSON.stringify(list).includes('$user.'));
     return {
       conditions: combined(conditions),
       canRead: (uid) => grants.has(`${uid}.find`),
       readConditions: (uid) => combined(grants.get(`${uid}.find`)),
-      cacheKey: `role:${role.documentId}:${snapshot.version}${perUser ? `:user:${user?.id ?? 'none'}` : ''}`,
+      cacheKey: `role:${role.documentId}:${snapshot.version}${perUser ? `:user:${userValues(user)}` : ''}`,
     };
   }
 
@@ -187,6 +188,13 @@ function tokenScope(token: ApiTokenRecord, action: string): AccessScope {
     return { canRead: (uid) => permissions.has(`${uid}.find`), cacheKey: `token:${token.id}` };
   }
   return { canRead: () => true, cacheKey: `token:${token.type}` };
+}
+
+/** Every value a `$user.<field>` condition can substitute, as one string (`none` when anonymous). */
+function userValues(user: AuthUser | undefined): string {
+  if (!user) return 'none';
+  const { id, documentId, username, email, confirmed, blocked, roleDocumentId } = user;
+  return JSON.stringify([id, documentId, username, email, confirmed, blocked, roleDocumentId]);
 }
 
 /** Replaces `$user.<field>` strings in a conditions object with the caller's values (null when anonymous). */

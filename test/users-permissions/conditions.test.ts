@@ -5,6 +5,7 @@ import {
   assignRole,
   register,
   startNodeWithPermissions,
+  updateUser,
   type PermissionsFile,
   type SignedIn,
 } from '../helpers/users-permissions.js';
@@ -46,6 +47,10 @@ const PERMISSIONS: PermissionsFile = {
         { action: `${NOTE}.findOne`, conditions: { priority: { $gte: 5 } } },
         'api::category.category.find',
       ],
+    },
+    namesake: {
+      name: 'Namesake',
+      permissions: [{ action: `${NOTE}.find`, conditions: { title: { $startsWith: '$user.username' } } }],
     },
     reviewer: {
       name: 'Reviewer',
@@ -381,6 +386,21 @@ describeEachDatabase('permission conditions compiled into SQL', (kind) => {
     expect((await t.request({ url: `/api/notes/${id('n1 alice low')}`, auth: alice.auth })).status).toBe(200);
     expectNotFound(await t.request({ url: `/api/notes/${id('n3 bob low')}`, auth: alice.auth }), 'n3');
     expectNotFound(await t.request({ url: `/api/notes/${id('n6 nobody unset')}`, auth: alice.auth }), 'n6');
+  });
+
+  it('a condition on a user field follows the user when it changes (no plan or answer kept for the old value)', async () => {
+    const carol = await register(t, {
+      username: 'carol',
+      email: 'carol@example.com',
+      password: 'carol-pass',
+    });
+    await assignRole(t, carol.user.id, 'namesake');
+    for (const title of ['carol: to do', 'dave: to do']) await create('notes', { title });
+    const url = '/api/notes?fields[0]=title';
+    expect((await list(url, carol.auth)).titles).toEqual(['carol: to do']);
+    expect((await list(url, carol.auth)).titles).toEqual(['carol: to do']);
+    await updateUser(t, carol.user.id, { username: 'dave' });
+    expect((await list(url, carol.auth)).titles).toEqual(['dave: to do']);
   });
 
   it('a $user condition on the Public role matches nothing (there is no user), rather than everything', async () => {

@@ -82,8 +82,9 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
 
   /**
    * Answers a read from the response cache, or renders it and keeps the answer. Access was checked
-   * before (a cached answer is never a way around 401/403); callers whose rights depend on who they are
-   * (per-user conditions, no `cacheKey`) are not cached, others share answers per role and grants.
+   * before (a cached answer is never a way around 401/403). Answers are shared by callers whose scopes
+   * have the same `cacheKey` (a role at one permission version, a token kind, a user when conditions
+   * name `$user`); a scope without one is never cached.
    */
   async function answerRead(
     request: FastifyRequest,
