@@ -112,13 +112,32 @@ describeEachDatabase('metrics', (kind) => {
   it('counts plan-cache hits and misses', async () => {
     const url = `/api/articles?filters[title][$eq]=${randomUUID()}`;
     const before = await scrape(t);
-    for (let i = 0; i < 4; i++) expect((await t.request({ url })).status).toBe(200);
+    // Past the response cache (on by default with SQLite), so every request parses or reuses a plan.
+    const headers = { 'cache-control': 'no-cache' };
+    for (let i = 0; i < 4; i++) expect((await t.request({ url, headers })).status).toBe(200);
     const after = await scrape(t);
     const moved = (result: string) =>
       after.value('quorum_plan_cache_requests_total', { result }) -
       before.value('quorum_plan_cache_requests_total', { result });
     expect(moved('miss')).toBeGreaterThanOrEqual(1);
     expect(moved('hit')).toBeGreaterThanOrEqual(3);
+  });
+
+  it('counts response-cache hits, misses and bypasses (where the cache is on)', async () => {
+    const url = `/api/articles?filters[title][$eq]=${randomUUID()}`;
+    const before = await scrape(t);
+    for (let i = 0; i < 3; i++) expect((await t.request({ url })).status).toBe(200);
+    expect((await t.request({ url, headers: { 'cache-control': 'no-cache' } })).status).toBe(200);
+    const after = await scrape(t);
+    if (kind === 'postgres') {
+      // Off by default on PostgreSQL: the series is never written.
+      expect(after.text).not.toContain('quorum_response_cache_requests_total{');
+      return;
+    }
+    const moved = (result: string) =>
+      after.value('quorum_response_cache_requests_total', { result }) -
+      before.value('quorum_response_cache_requests_total', { result });
+    expect([moved('miss'), moved('hit'), moved('bypass')]).toEqual([1, 2, 1]);
   });
 
   it('reports the leader flag and the outbox backlog', async () => {
