@@ -1,7 +1,9 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * Content-API answers kept in this node's memory, as the exact JSON text a fresh read would send.
+ * Content-API answers kept in this node's memory: the exact bytes (UTF-8 JSON) a fresh read would send.
+ * Bytes rather than strings, because a string is encoded again on every send (for a 40 kB page, about a
+ * fifth of what a hit costs otherwise).
  *
  * Invalidation is by tag: an entry names the content types its read looked at (the requested type and
  * every type reached through populate, filters or sorts), and a write to a type retires exactly the
@@ -32,8 +34,8 @@ export class ResponseCache {
   constructor(private readonly options: ResponseCacheOptions) {
     this.#entries = new LRUCache<string, Entry>({
       maxSize: Math.max(1, Math.floor(options.maxBytes)),
-      // JavaScript strings hold up to two bytes per character; count them that way so the bound is real.
-      sizeCalculation: (entry, key) => 2 * (entry.text.length + key.length) + ENTRY_OVERHEAD,
+      // Keys are JavaScript strings (up to two bytes per character).
+      sizeCalculation: (entry, key) => entry.body.length + 2 * key.length + ENTRY_OVERHEAD,
       ttl: options.ttlMs,
       ttlAutopurge: false,
     });
@@ -45,24 +47,27 @@ export class ResponseCache {
   }
 
   /** The stored answer for `key`, when no change to a type it depends on happened since it was read. */
-  get(key: string): string | undefined {
+  get(key: string): Buffer | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined || !this.#fresh(entry)) {
       this.stats.misses++;
       return undefined;
     }
     this.stats.hits++;
-    return entry.text;
+    return entry.body;
   }
 
   /**
    * Stores an answer read under `ticket`, depending on the content types `tags` (undefined: on every
    * type, for reads whose dependencies cannot be listed). Dropped when a change came in meanwhile.
+   * Returns the answer as bytes, for the caller to send.
    */
-  set(key: string, ticket: number, tags: readonly string[] | undefined, text: string): void {
-    if (ticket !== this.#clock) return;
-    this.#entries.set(key, { text, ticket, tags });
+  set(key: string, ticket: number, tags: readonly string[] | undefined, text: string): Buffer {
+    const body = Buffer.from(text);
+    if (ticket !== this.#clock) return body;
+    this.#entries.set(key, { body, ticket, tags });
     this.stats.stored++;
+    return body;
   }
 
   /** A request that asked not to be answered from the cache (`Cache-Control: no-cache`). */
@@ -102,7 +107,7 @@ export interface ResponseCacheOptions {
 }
 
 interface Entry {
-  readonly text: string;
+  readonly body: Buffer;
   readonly ticket: number;
   readonly tags: readonly string[] | undefined;
 }

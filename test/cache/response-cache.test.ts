@@ -14,12 +14,12 @@ describe('ResponseCache', () => {
     const c = cache();
     c.set('articles+author', c.ticket(), ['api::article.article', 'api::author.author'], 'A');
     c.set('categories', c.ticket(), ['api::category.category'], 'C');
-    expect(c.get('articles+author')).toBe('A');
-    expect(c.get('categories')).toBe('C');
+    expect(c.get('articles+author')?.toString()).toBe('A');
+    expect(c.get('categories')?.toString()).toBe('C');
 
     c.changed(['api::author.author']);
     expect(c.get('articles+author')).toBeUndefined();
-    expect(c.get('categories')).toBe('C');
+    expect(c.get('categories')?.toString()).toBe('C');
     expect(c.stats).toMatchObject({ hits: 3, misses: 1 });
   });
 
@@ -29,7 +29,7 @@ describe('ResponseCache', () => {
     c.changed(['t']);
     expect(c.get('k')).toBeUndefined();
     c.set('k', c.ticket(), ['t'], 'new');
-    expect(c.get('k')).toBe('new');
+    expect(c.get('k')?.toString()).toBe('new');
   });
 
   it('does not store a read that overlapped a change (it may have read the database before the write)', () => {
@@ -46,7 +46,7 @@ describe('ResponseCache', () => {
     c.set('tagged', c.ticket(), ['t'], 'T');
     c.set('untagged', c.ticket(), undefined, 'U');
     c.changed(['other']);
-    expect(c.get('tagged')).toBe('T');
+    expect(c.get('tagged')?.toString()).toBe('T');
     expect(c.get('untagged')).toBeUndefined();
     c.changedAll();
     expect(c.get('tagged')).toBeUndefined();
@@ -55,18 +55,26 @@ describe('ResponseCache', () => {
   it('forgets answers older than ttlMs', async () => {
     const c = cache({ ttlMs: 30 });
     c.set('k', c.ticket(), ['t'], 'v');
-    expect(c.get('k')).toBe('v');
+    expect(c.get('k')?.toString()).toBe('v');
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(c.get('k')).toBeUndefined();
   });
 
+  it('stores the UTF-8 bytes of the answer and returns them to send', () => {
+    const c = cache();
+    const text = '{"title":"São Paulo – 😀"}';
+    const sent = c.set('k', c.ticket(), ['t'], text);
+    expect(sent.equals(Buffer.from(text))).toBe(true);
+    expect(c.get('k')?.toString('utf8')).toBe(text);
+  });
+
   it('keeps the memory it accounts for under maxBytes, evicting the least recently used', () => {
     const c = cache({ maxBytes: 100_000 });
-    const text = 'x'.repeat(10_000); // 20 kB as accounted (two bytes per character)
+    const text = 'x'.repeat(20_000); // 20 kB as UTF-8
     for (let i = 0; i < 10; i++) c.set(`k${i}`, c.ticket(), ['t'], text);
     expect(c.size.bytes).toBeLessThanOrEqual(100_000);
     expect(c.size.entries).toBeLessThan(10);
-    expect(c.get('k9')).toBe(text);
+    expect(c.get('k9')?.toString()).toBe(text);
     expect(c.get('k0')).toBeUndefined();
   });
 });

@@ -105,8 +105,8 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     if (hit !== undefined) return sendJson(reply.header(CACHE_HEADER, 'hit'), hit);
     const ticket = responses.ticket();
     const text = await render();
-    responses.set(key, ticket, readDependenciesOf(core, read.type, read.input, read.documentId), text);
-    return sendJson(reply.header(CACHE_HEADER, 'miss'), text);
+    const dependencies = readDependenciesOf(core, read.type, read.input, read.documentId);
+    return sendJson(reply.header(CACHE_HEADER, 'miss'), responses.set(key, ticket, dependencies, text));
   }
 
   // Reads are answered with the JSON text the core renders (often written by the database itself), so
@@ -267,7 +267,7 @@ function rawQuery(request: FastifyRequest): string {
   return mark === -1 ? '' : url.slice(mark + 1);
 }
 
-/** A JSON body that is already text, with the content type Fastify gives the objects it serializes. */
-function sendJson(reply: FastifyReply, text: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(text);
+/** A JSON body that is already text (or its bytes), with the content type Fastify gives the objects it serializes. */
+function sendJson(reply: FastifyReply, body: string | Buffer): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(body);
 }
