@@ -105,8 +105,8 @@ export function registerContentApi(app: FastifyInstance, deps: ContentApiDeps): 
     if (hit !== undefined) return sendJson(reply.header(CACHE_HEADER, 'hit'), hit);
     const ticket = responses.ticket();
     const text = await render();
-    const dependencies = readDependenciesOf(core, read.type, read.input, read.documentId);
-    return sendJson(reply.header(CACHE_HEADER, 'miss'), responses.set(key, ticket, dependencies, text));
+    responses.set(key, ticket, readDependenciesOf(core, read.type, read.input, read.documentId), text);
+    return sendJson(reply.header(CACHE_HEADER, 'miss'), text);
   }
 
   // Reads are answered with the JSON text the core renders (often written by the database itself), so
