@@ -17,7 +17,10 @@ export interface RoleInfo {
 export type Grants = ReadonlyMap<string, readonly (Record<string, unknown> | null)[]>;
 
 export interface PermissionSnapshot {
-  /** Changes whenever the snapshot is reloaded; part of plan-cache keys. */
+  /**
+   * Changes when a reload finds other roles or grants than the previous one (not at every reload: it is
+   * part of the keys of cached plans and cached answers, which a needless change would all retire).
+   */
   readonly version: number;
   readonly roles: ReadonlyMap<string, RoleInfo>;
   readonly grants: ReadonlyMap<string, Grants>;
@@ -47,6 +50,8 @@ export class PermissionStore {
   #loadedAt = 0;
   #loading: Promise<PermissionSnapshot> | undefined;
   #version = 0;
+  /** What the current version was computed from: the roles and grants as read. */
+  #fingerprint = '';
 
   constructor(
     private readonly db: Executor,
@@ -108,8 +113,16 @@ export class PermissionStore {
       map.set(row.action as string, list);
     }
     const byType = (type: string) => [...roles.values()].find((r) => r.type === type);
+    const fingerprint = jsonOf([
+      roleRows.map((r) => [r.id, r.document_id, r.name, r.type]).sort(compareJson),
+      grantRows.map((r) => [r.role, r.action, r.conditions]).sort(compareJson),
+    ]);
+    if (fingerprint !== this.#fingerprint) {
+      this.#fingerprint = fingerprint;
+      this.#version++;
+    }
     const snapshot: PermissionSnapshot = {
-      version: ++this.#version,
+      version: this.#version,
       roles,
       grants,
       publicRole: byType(PUBLIC_ROLE),
@@ -119,6 +132,18 @@ export class PermissionStore {
     this.#loadedAt = Date.now();
     return snapshot;
   }
+}
+
+/** Orders rows by their JSON form, so the same rows read in another order give the same fingerprint. */
+function compareJson(a: unknown, b: unknown): number {
+  const x = jsonOf(a);
+  const y = jsonOf(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** JSON of database values (64-bit integers included). */
+function jsonOf(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 function parseConditions(value: unknown): Record<string, unknown> | null {

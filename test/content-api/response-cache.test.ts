@@ -11,7 +11,8 @@ import { api, type Api } from '../helpers/relations.js';
  * access is decided before the cache is consulted. The property at the end runs random writes of every
  * kind between reads and checks that a cached answer always equals a fresh one.
  */
-const CACHED = { cache: { responses: { enabled: true } } };
+// Permissions are reloaded every 50 ms here: a reload that finds the same grants must keep the answers.
+const CACHED = { cache: { responses: { enabled: true } }, auth: { permissionCacheTtlMs: 50 } };
 const FRESH = { 'cache-control': 'no-cache' };
 
 describeEachDatabase('response cache', (kind) => {
@@ -161,6 +162,15 @@ describeEachDatabase('response cache', (kind) => {
     const readOnly = await get(url, {}, 'read');
     expect(readOnly.status).toBe(200);
     expect(readOnly.body).toBe(full.body);
+  });
+
+  it('keeps answers across permission reloads that find the same grants', async () => {
+    const url = '/api/articles?fields[0]=title&sort=title';
+    await get(url, {}, 'none');
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(cacheOf(await get(url, {}, 'none'))).toBe('hit');
+    }
   });
 
   it('never caches errors', async () => {
