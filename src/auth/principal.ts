@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ChangeListeners } from './change-listeners.js';
 import type { AccessScope } from '../core/access.js';
@@ -185,9 +186,28 @@ function tokenScope(token: ApiTokenRecord, action: string): AccessScope {
   if (!allowed) throw new ForbiddenError();
   if (token.type === 'custom') {
     const permissions = new Set(token.permissions);
-    return { canRead: (uid) => permissions.has(`${uid}.find`), cacheKey: `token:${token.id}` };
+    return { canRead: (uid) => permissions.has(`${uid}.find`), cacheKey: customTokenKey(token) };
   }
   return { canRead: () => true, cacheKey: `token:${token.type}` };
+}
+
+const customTokenKeys = new WeakMap<ApiTokenRecord, string>();
+
+/**
+ * A custom token's scope key names its permissions too: edited permissions must not reuse plans or
+ * cached answers made under the old ones (what its populate may show depends on them). Computed once
+ * per verified record.
+ */
+function customTokenKey(token: ApiTokenRecord): string {
+  let key = customTokenKeys.get(token);
+  if (key === undefined) {
+    const digest = createHash('sha256')
+      .update(JSON.stringify([...token.permissions].sort()))
+      .digest('hex');
+    key = `token:${token.id}:${digest.slice(0, 16)}`;
+    customTokenKeys.set(token, key);
+  }
+  return key;
 }
 
 /** Every value a `$user.<field>` condition can substitute, as one string (`none` when anonymous). */

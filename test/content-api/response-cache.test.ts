@@ -164,6 +164,26 @@ describeEachDatabase('response cache', (kind) => {
     expect(readOnly.body).toBe(full.body);
   });
 
+  it('a custom token whose permissions change gets answers made under its new permissions', async () => {
+    const tokens = t.node.admin.apiTokens;
+    const { token, accessKey } = await tokens.create({
+      name: 'custom-reader',
+      type: 'custom',
+      permissions: ['api::article.article.findOne'],
+    });
+    const auth = `Bearer ${accessKey}`;
+    const url = `/api/articles/${ids.first}?populate[author]=true&fields[0]=title`;
+    const read = () => t.request({ url, auth });
+    expect((await read()).json().data).not.toHaveProperty('author');
+    expect(cacheOf(await read())).toBe('hit');
+    await tokens.update(token.id, {
+      permissions: ['api::article.article.findOne', 'api::author.author.find'],
+    });
+    const after = await read();
+    expect(after.status).toBe(200);
+    expect(after.json().data.author).toMatchObject({ name: 'Ada' });
+  });
+
   it('keeps answers across permission reloads that find the same grants', async () => {
     const url = '/api/articles?fields[0]=title&sort=title';
     await get(url, {}, 'none');
