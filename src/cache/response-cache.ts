@@ -28,14 +28,13 @@ export class ResponseCache {
   #clock = 0;
   /** Per tag, the clock value of its last change. */
   readonly #changedAt = new Map<string, number>();
-  /** Clock value of the last change to everything (bus reconnect, schema change). */
+  /** Clock value of the last change to everything (a bus reconnect, an announcement naming no types). */
   #allChangedAt = 0;
   readonly stats = { hits: 0, misses: 0, bypasses: 0, stored: 0 };
 
-  constructor(private readonly options: ResponseCacheOptions) {
+  constructor(options: ResponseCacheOptions) {
     this.#entries = new LRUCache<string, Entry>({
       maxSize: Math.max(1, Math.floor(options.maxBytes)),
-      // Keys are JavaScript strings (up to two bytes per character).
       // The text (up to two bytes per character) or its bytes; keys are strings too.
       sizeCalculation: (entry, key) =>
         (typeof entry.body === 'string' ? 2 * entry.body.length : entry.body.length) +
@@ -94,7 +93,7 @@ export class ResponseCache {
     this.#allChangedAt = ++this.#clock;
   }
 
-  /** Entries held and their accounted size, for metrics. */
+  /** Entries held and the memory they are accounted for (metrics). */
   get size(): { entries: number; bytes: number } {
     return { entries: this.#entries.size, bytes: this.#entries.calculatedSize };
   }

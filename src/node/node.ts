@@ -166,7 +166,7 @@ export async function createNode(
       isLeader: () => cluster.leader.isLeader,
       schemaVersion: () => schema.version,
       plans: () => core.plans,
-      responses: responses && (() => responses.stats),
+      responses: responses && (() => ({ ...responses.stats, bytes: responses.size.bytes })),
     });
     const webhooks = createWebhookRuntime({
       config,

@@ -5,8 +5,8 @@ export interface MetricSources {
   isLeader?: () => boolean;
   schemaVersion?: () => number;
   plans?: () => { hits: number; misses: number };
-  /** The response cache's running counts; absent when the cache is off. */
-  responses?: () => { hits: number; misses: number; bypasses: number };
+  /** The response cache's running counts and size; absent when the cache is off. */
+  responses?: () => { hits: number; misses: number; bypasses: number; bytes: number };
   /** Pending work in the outbox; undefined when it could not be read (the series is then absent). */
   outboxBacklog?: () => Promise<{ events: number; deliveries?: number } | undefined>;
 }
@@ -141,6 +141,15 @@ export class NodeMetrics {
         this.inc({ result: 'miss' }, Math.max(0, now.misses - answered.misses));
         this.inc({ result: 'bypass' }, Math.max(0, now.bypasses - answered.bypasses));
         Object.assign(answered, { hits: now.hits, misses: now.misses, bypasses: now.bypasses });
+      },
+    });
+    new Gauge({
+      name: 'quorum_response_cache_bytes',
+      help: 'Memory the response cache accounts its answers for (bounded by cache.responses.maxMb)',
+      registers: [registry],
+      collect() {
+        const now = sources.responses?.();
+        if (now) this.set(now.bytes);
       },
     });
     new Gauge({

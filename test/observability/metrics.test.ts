@@ -138,6 +138,7 @@ describeEachDatabase('metrics', (kind) => {
       after.value('quorum_response_cache_requests_total', { result }) -
       before.value('quorum_response_cache_requests_total', { result });
     expect([moved('miss'), moved('hit'), moved('bypass')]).toEqual([1, 2, 1]);
+    expect(after.value('quorum_response_cache_bytes')).toBeGreaterThan(0);
   });
 
   it('reports the leader flag and the outbox backlog', async () => {
