@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Logger } from 'pino';
+import { RateLimitError } from '../core/errors.js';
 import type { Database } from '../db/types.js';
-import { TooManyAttemptsError } from './rate-limit-error.js';
 
 export interface BruteForceOptions {
   /** Failed logins per identifier (and per address) within `windowMs` that cause a lock-out. */
@@ -15,6 +15,12 @@ export interface BruteForceOptions {
 export interface LoginAttempt {
   /** What the client typed as identifier (email or username); compared lower-cased. */
   readonly identifier: string;
+  /**
+   * The account the identifier names, when it names one (e.g. its documentId): failures are then
+   * counted per account, so a username locked out cannot still be attacked through the same
+   * account's email. Identifiers that name nobody are counted by themselves, in the same way.
+   */
+  readonly account?: string;
   /** The client's address (request.ip: behind a proxy only right when server.trustProxy is set). */
   readonly address: string;
 }
@@ -32,7 +38,7 @@ export interface LoginTicket {
  * checked, so a locked identifier learns nothing, not even whether the password was right.
  */
 export interface LoginGuard {
-  /** Throws TooManyAttemptsError (429) while the identifier or the address is locked. */
+  /** Throws RateLimitError (429) while the identifier or the address is locked. */
   begin(attempt: LoginAttempt): Promise<LoginTicket>;
 }
 
@@ -44,12 +50,12 @@ const col = (name: string) => sql.raw(`quorum_login_failures."${name}"`);
 const ms = (value: number): RawBuilder<number> => sql<number>`cast(${value} as bigint)`;
 
 /**
- * Failures counted in the database (table quorum_login_failures): one row per identifier (stored as a
- * hash, so the table holds no e-mail addresses and no key is ever too long) and one per address. A
- * failure is one upsert of both rows that does the whole bookkeeping in SQL — restart the count when
- * the window is over, lock at `maxFailures`, double the lock of a row locked again within a window of
- * its last lock-out — so concurrent failures on any number of nodes are all counted. Checking costs one
- * select; a success one delete, only when the identifier had failures.
+ * Failures counted in the database (table quorum_login_failures): one row per account (or per
+ * identifier that names no account, see loginKey) and one per address. A failure is one upsert of both
+ * rows that does the whole bookkeeping in SQL — restart the count when the window is over, lock at
+ * `maxFailures`, double the lock of a row locked again within a window of its last lock-out — so
+ * concurrent failures on any number of nodes are all counted. Checking costs one select; a success one
+ * delete, only when the account had failures.
  */
 export class DatabaseLoginGuard implements LoginGuard {
   #nextPruneAt = 0;
@@ -61,7 +67,7 @@ export class DatabaseLoginGuard implements LoginGuard {
   ) {}
 
   async begin(attempt: LoginAttempt): Promise<LoginTicket> {
-    const identifierKey = `id:${createHash('sha256').update(attempt.identifier.toLowerCase()).digest('base64url')}`;
+    const identifierKey = loginKey(attempt);
     const addressKey = `ip:${attempt.address}`;
     const { rows } = await sql<{ key: string; locked_until: number | string }>`
       select "key", "locked_until" from ${T} where "key" in (${identifierKey}, ${addressKey})`.execute(
@@ -69,7 +75,7 @@ export class DatabaseLoginGuard implements LoginGuard {
     );
     const now = Date.now();
     const lockedUntil = Math.max(0, ...rows.map((row) => Number(row.locked_until)));
-    if (lockedUntil > now) throw new TooManyAttemptsError(LOCKED_MESSAGE, lockedUntil - now);
+    if (lockedUntil > now) throw new RateLimitError(LOCKED_MESSAGE, lockedUntil - now, 'QUORUM_LOGIN_LOCKED');
     const known = rows.some((row) => row.key === identifierKey);
     return {
       failed: () => this.#recordFailure(identifierKey, addressKey, attempt.address),
@@ -128,6 +134,18 @@ export class DatabaseLoginGuard implements LoginGuard {
       this.logger?.warn({ err: (err as Error).message }, 'could not prune old login failures');
     }
   }
+}
+
+/**
+ * The row that counts an attempt's failures: the account's when the identifier names one, otherwise
+ * the identifier's (hashed, so the table holds no e-mail addresses and no key is ever too long). Both
+ * kinds lock after the same number of failures, so a lock-out does not tell which identifiers exist.
+ */
+function loginKey(attempt: LoginAttempt): string {
+  const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
+  return attempt.account !== undefined
+    ? `account:${hash(attempt.account)}`
+    : `id:${hash(attempt.identifier.toLowerCase())}`;
 }
 
 /**

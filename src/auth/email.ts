@@ -3,7 +3,9 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import { enqueue } from '../cluster/outbox.js';
 import type { QuorumConfig } from '../config/index.js';
+import type { Executor } from '../db/types.js';
 
 export interface EmailMessage {
   readonly to: string;
@@ -14,6 +16,22 @@ export interface EmailMessage {
 /** Sends the emails Users & Permissions needs (reset password, confirm address). */
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
+}
+
+/**
+ * Outbox topic of emails to send. Requests never send mail themselves: they queue an event naming what
+ * to send (`type`), and the email worker of some node (workers/email) composes and sends it, with
+ * retries. A request so answers at once, whatever the mail server does, and a mail asked for is not
+ * lost when a node or the mail server goes down.
+ */
+export const EMAIL_TOPIC = 'email';
+
+/** Queues an email event in `trx` (it is sent once the transaction commits). */
+export function queueEmail(
+  trx: Executor,
+  event: { type: string; payload: Record<string, unknown>; requestId?: string },
+): Promise<number> {
+  return enqueue(trx, { topic: EMAIL_TOPIC, ...event });
 }
 
 /**
@@ -55,6 +73,7 @@ export function createEmailSender(config: QuorumConfig, logger: Logger): EmailSe
       secure: email.smtp.secure,
       auth: email.smtp.user ? { user: email.smtp.user, pass: email.smtp.password } : undefined,
       connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
       socketTimeout: 20_000,
     }),
   );

@@ -72,7 +72,7 @@ export class Authenticator {
     const token = await this.deps.tokens.verify(credential);
     if (!token) throw new UnauthorizedError();
     if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now())
-      throw new UnauthorizedError('Token expired');
+      throw new UnauthorizedError('Token expired', undefined, 'QUORUM_TOKEN_EXPIRED');
     return { kind: 'api-token', token };
   }
 
@@ -164,6 +164,10 @@ export class Authenticator {
       conditions: combined(conditions),
       canRead: (uid) => grants.has(`${uid}.find`),
       readConditions: (uid) => combined(grants.get(`${uid}.find`)),
+      updateRights: (uid) => {
+        const update = grants.get(`${uid}.update`);
+        return update ? { allowed: true, conditions: combined(update) } : { allowed: false };
+      },
       cacheKey: `role:${role.documentId}:${snapshot.version}${perUser ? `:user:${userValues(user)}` : ''}`,
     };
   }
@@ -186,8 +190,14 @@ function tokenScope(token: ApiTokenRecord, action: string): AccessScope {
   if (!allowed) throw new ForbiddenError();
   if (token.type === 'custom') {
     const permissions = new Set(token.permissions);
-    return { canRead: (uid) => permissions.has(`${uid}.find`), cacheKey: customTokenKey(token) };
+    return {
+      canRead: (uid) => permissions.has(`${uid}.find`),
+      updateRights: (uid) => ({ allowed: permissions.has(`${uid}.update`) }),
+      cacheKey: customTokenKey(token),
+    };
   }
+  if (token.type === 'read-only')
+    return { canRead: () => true, updateRights: () => ({ allowed: false }), cacheKey: 'token:read-only' };
   return { canRead: () => true, cacheKey: `token:${token.type}` };
 }
 

@@ -2,7 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { SchemaError } from '../core/schema/errors.js';
 import { ApplicationError } from '../core/errors.js';
+import { StartupError } from '../lib/startup-error.js';
+import { TransferError } from '../transfer/errors.js';
 import { CommandError } from './errors.js';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
 import { registerSchema } from './commands/schema.js';
 import { registerStart } from './commands/start.js';
 import { registerToken } from './commands/token.js';
@@ -18,9 +22,17 @@ const program = new Command()
 registerStart(program);
 registerToken(program);
 registerSchema(program);
+registerImport(program);
+registerExport(program);
 
 // Problems a user can fix are one clear line on stderr and exit code 1; anything else keeps its stack.
-program.parseAsync(process.argv).catch((err: unknown) => {
+// `quorum help <name>` for a name that is no command would print the root help: parse it as the
+// unknown command it is, so the user reads "unknown command" (and a suggestion when one is close).
+const args = process.argv.slice(2);
+const helpOfUnknown =
+  args[0] === 'help' && args[1] !== undefined && !program.commands.some((c) => c.name() === args[1]);
+
+program.parseAsync(helpOfUnknown ? args.slice(1) : args, { from: 'user' }).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
     return;
@@ -29,7 +41,9 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     err instanceof ConfigError ||
     err instanceof SchemaError ||
     err instanceof ApplicationError ||
-    err instanceof CommandError;
+    err instanceof CommandError ||
+    err instanceof StartupError ||
+    err instanceof TransferError;
   process.stderr.write(
     `quorum: ${expected || !(err instanceof Error) ? String((err as Error).message ?? err) : err.stack}\n`,
   );

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Database } from '../db/types.js';
+import type { SqlDialect } from '../db/dialect.js';
+import type { Database, Executor } from '../db/types.js';
 
 export interface NodeInfo {
   readonly id: string;
@@ -12,6 +13,8 @@ export interface NodeInfo {
   readonly startedAt: string;
   readonly heartbeatAt: string;
   readonly alive: boolean;
+  /** A hash of the node's derived keys: nodes with the same QUORUM_SECRET share it (null: older node). */
+  readonly keyFingerprint: string | null;
 }
 
 const TABLE = 'quorum_nodes';
@@ -24,14 +27,20 @@ export function newNodeId(): string {
 /**
  * Which nodes are alive: each registers itself, heartbeats every `heartbeatMs`, deregisters on a
  * graceful stop; a node whose heartbeat is older than `ttlMs` counts as dead (and its row is pruned
- * later by the leader).
+ * later by the leader: cluster/dead-nodes.ts).
  */
 export class Membership {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly database: Database,
-    private readonly self: { id: string; host: string; port: number; version: string },
+    private readonly self: {
+      id: string;
+      host: string;
+      port: number;
+      version: string;
+      keyFingerprint: string;
+    },
     private readonly options: { heartbeatMs: number; ttlMs: number; logger?: Logger },
   ) {}
 
@@ -49,6 +58,7 @@ export class Membership {
         started_at: dialect.now(),
         heartbeat_at: dialect.now(),
         info: null,
+        key_fingerprint: this.self.keyFingerprint,
       })
       .execute();
     this.#timer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
@@ -104,15 +114,21 @@ export class Membership {
       startedAt: String(row.started_at),
       heartbeatAt: String(row.heartbeat_at),
       alive: Number(row.alive) === 1,
+      keyFingerprint: (row.key_fingerprint as string | null) ?? null,
     }));
   }
+}
 
-  /** Forgets nodes dead for a long time (leader housekeeping). */
-  async prune(olderThanMs: number): Promise<number> {
-    const result = await this.database.db
-      .deleteFrom(TABLE)
-      .where('heartbeat_at', '<', this.database.dialect.now(-olderThanMs))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
+/** Forgets the nodes whose last heartbeat is older than `olderThanMs`; the ids of those removed. */
+export async function forgetSilentNodes(
+  trx: Executor,
+  dialect: SqlDialect,
+  olderThanMs: number,
+): Promise<string[]> {
+  const rows = await trx
+    .deleteFrom(TABLE)
+    .where('heartbeat_at', '<', dialect.now(-olderThanMs))
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id as string);
 }

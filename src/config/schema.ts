@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUORUM_VERSION } from '../lib/version.js';
 
 // The shape of quorum.config.json. Every key has a default so an app directory needs no file at all.
 // Strict objects: a misspelt key is an error that names it, not a silently ignored setting.
@@ -17,6 +18,27 @@ const server = z
     drainMs: z.number().int().min(0).default(5000),
     /** true, or a comma-separated list of trusted proxy addresses/CIDRs for X-Forwarded-*. */
     trustProxy: z.union([z.boolean(), z.string()]).default(false),
+    /**
+     * A request's headers and body must have arrived within this, or it is answered 408 and its
+     * socket closed (a body that never finishes). Uploads count: raise it for large files over slow
+     * links. 0: no limit.
+     */
+    requestTimeoutMs: z.number().int().min(0).default(120_000),
+    /** A request's headers must have arrived within this (408, socket closed). */
+    headersTimeoutMs: z.number().int().min(1).default(20_000),
+    /** A socket that carries nothing either way for this long is closed (stalled clients). 0: never. */
+    idleTimeoutMs: z.number().int().min(0).default(60_000),
+    /** How long a kept-alive connection waits for its next request; above the balancer's idle timeout. */
+    keepAliveTimeoutMs: z.number().int().min(1).default(72_000),
+    /**
+     * The public URL clients reach this API at (Strapi's `server.url`), e.g. https://cms.example.com.
+     * Links in emails are built from it, never from a request's Host header, which the client chooses.
+     */
+    url: z
+      .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
+      .refine((value) => !/[?#]/.test(value), 'must not carry a query or a fragment')
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional(),
   })
   .prefault({});
 
@@ -24,6 +46,11 @@ const database = z
   .strictObject({
     url: z.string().min(1).optional(),
     pool: z.strictObject({ max: z.number().int().min(1).max(1000).default(10) }).prefault({}),
+    /**
+     * Longest a single statement may run before the database stops it (the request then answers 503),
+     * on both databases; 0: no limit. Schema changes and migrations are exempt.
+     */
+    statementTimeoutMs: z.number().int().min(0).default(5000),
   })
   .prefault({});
 
@@ -43,6 +70,18 @@ const rest = z
     countCacheTtlMs: z.number().int().min(0).default(2000),
     /** Deepest JSON nesting accepted in a request body; deeper bodies are a 400, not a stack overflow. */
     maxJsonDepth: z.number().int().min(4).max(1000).default(64),
+    /**
+     * Most relations and components one path may cross in filters, sort and populate
+     * (`filters[author][articles][title]` crosses 2); deeper paths are a 400.
+     */
+    maxDepth: z.number().int().min(1).max(50).default(10),
+    /**
+     * Most relations and components the filters of one query, or its sort, may cross in total: each
+     * crossing costs work for every row read. More is a 400.
+     */
+    maxRelationHops: z.number().int().min(1).max(500).default(20),
+    /** Most related documents and component entries one read may populate; more is a 400. */
+    maxPopulatedDocuments: z.number().int().min(1).default(5_000),
   })
   .prefault({});
 
@@ -125,6 +164,21 @@ const email = z
     provider: z.enum(['none', 'file', 'smtp']).default('none'),
     from: z.string().default('Quorum <no-reply@localhost>'),
     dir: z.string().default('.quorum/mail'),
+    /** Emails are queued in the outbox and sent by a worker on each node: how often it looks for them. */
+    pollMs: z.number().int().min(10).default(1_000),
+    /** A failed send is retried after a random wait of up to min(maxMs, baseMs · 2^attempt). */
+    backoff: z
+      .strictObject({
+        baseMs: z.number().int().min(1).default(2_000),
+        maxMs: z.number().int().min(1).default(300_000),
+      })
+      .prefault({}),
+    /** A message still not sent this long after it was queued is given up (marked failed, logged as dead). */
+    maxAgeMs: z
+      .number()
+      .int()
+      .min(1)
+      .default(6 * 3600_000),
     smtp: z
       .strictObject({
         host: z.string().default('localhost'),
@@ -250,6 +304,13 @@ const webhooks = z
     retentionDays: z.number().min(0).default(7),
     /** Headers sent with every delivery (a webhook's own headers override them), as in Strapi. */
     defaultHeaders: z.record(z.string(), z.string()).default({}),
+    /** The User-Agent of deliveries (a default or webhook header of that name replaces it). */
+    userAgent: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[^\r\n\0]*$/, 'must not contain line breaks')
+      .default(`Quorum/${QUORUM_VERSION}`),
     /** How long a stopping node waits for deliveries in flight. */
     stopTimeoutMs: z.number().int().min(0).default(5_000),
   })
@@ -327,6 +388,29 @@ const upload = z
   })
   .prefault({});
 
+/** A code as Strapi's locales spell it (BCP 47 shape; whether Strapi knows it is checked at start). */
+const localeCode = z
+  .string()
+  .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a locale code such as en, fr or fr-CA')
+  .max(35);
+
+const i18n = z
+  .strictObject({
+    /** The default locale's code; may instead be marked by `"isDefault": true` on one entry. */
+    defaultLocale: localeCode.optional(),
+    /** The locales seeded at start (entries like Strapi's locales). */
+    locales: z
+      .array(
+        z.strictObject({
+          code: localeCode,
+          name: z.string().min(1).max(50).optional(),
+          isDefault: z.boolean().optional(),
+        }),
+      )
+      .default([]),
+  })
+  .prefault({});
+
 const demo = z
   .strictObject({
     /** Print where the node serves and a curl command to try at start (demo apps). */
@@ -352,6 +436,7 @@ export const configFileSchema = z.strictObject({
   scheduler,
   webhooks,
   upload,
+  i18n,
   log,
   /** A JSON file (relative to the app directory) loaded once into an empty database. */
   seed: z.string().min(1).optional(),

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from './errors.js';
+import { refusePlaceholder } from './placeholders.js';
 import type { QuorumConfig } from './types.js';
 
 const MIN_SECRET_LENGTH = 16;
@@ -17,6 +18,7 @@ export function resolveSecret(
 ): string {
   const fromEnv = env.QUORUM_SECRET?.trim();
   if (fromEnv) {
+    refusePlaceholder('QUORUM_SECRET', fromEnv);
     if (fromEnv.length < MIN_SECRET_LENGTH) {
       throw new ConfigError(`QUORUM_SECRET must be at least ${MIN_SECRET_LENGTH} characters long`);
     }

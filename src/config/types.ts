@@ -14,6 +14,7 @@ export interface QuorumConfig {
     /** For SQLite: the file path (or `:memory:`). */
     readonly sqlitePath?: string;
     readonly pool: Readonly<ConfigFile['database']['pool']>;
+    readonly statementTimeoutMs: number;
   };
   readonly api: { readonly rest: Readonly<ConfigFile['api']['rest']> };
   readonly auth: Readonly<ConfigFile['auth']>;
@@ -27,6 +28,14 @@ export interface QuorumConfig {
   readonly scheduler: Readonly<ConfigFile['scheduler']>;
   readonly webhooks: Readonly<ConfigFile['webhooks']>;
   readonly upload: Readonly<ConfigFile['upload']>;
+  /**
+   * The configured locales (every code once, the default among them) and the default's code; seeded at
+   * start (core/locales/store.ts seedLocales).
+   */
+  readonly i18n: {
+    readonly defaultLocale: string;
+    readonly locales: readonly { readonly code: string; readonly name?: string }[];
+  };
   readonly log: Readonly<ConfigFile['log']>;
   readonly seedFile?: string;
   readonly demo: Readonly<ConfigFile['demo']>;

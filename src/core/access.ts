@@ -4,6 +4,13 @@
  * a filter applied after fetching), and relations to types the caller may not read vanish from output
  * and are refused in filters, sorts and bodies.
  */
+/**
+ * Whether, and under which conditions, a caller may update documents of a type: what its `update`
+ * grant says (`conditions` undefined: every document).
+ */
+export type UpdateRights =
+  { readonly allowed: false } | { readonly allowed: true; readonly conditions?: unknown };
+
 export interface AccessScope {
   /**
    * A Strapi filters object (variables already substituted) that every document the caller touches
@@ -17,6 +24,12 @@ export interface AccessScope {
    * documents of that type are reached through relations: populate, counts, deep filters.
    */
   readConditions?(uid: string): unknown;
+  /**
+   * The caller's update rights on `uid`, for writes that change documents other than the one they
+   * address: links owned by the other side of a relation, files attached to an entry, a file entries
+   * use. Absent: every document of every type (in-process callers, full-access tokens).
+   */
+  updateRights?(uid: string): UpdateRights;
   /**
    * Identifies what this scope allows (role and permission version) so compiled plans can be shared by
    * callers with the same rights; undefined disables plan caching (per-user conditions).

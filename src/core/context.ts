@@ -9,6 +9,11 @@ import type { Schema } from './schema/registry.js';
 export interface PasswordHasher {
   hash(plain: string): Promise<string>;
   verify(hash: string, plain: string): Promise<boolean>;
+  /**
+   * Whether a hash that `verify` accepted is of an older scheme (e.g. Strapi's bcrypt) that a login
+   * should replace with a fresh `hash` of the password it just verified.
+   */
+  needsRehash(hash: string): boolean;
 }
 
 /**

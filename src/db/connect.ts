@@ -6,8 +6,16 @@ import type { Database } from './types.js';
 export async function connectDatabase(config: QuorumConfig, logger?: Logger): Promise<Database> {
   if (config.database.kind === 'sqlite') {
     const { connectSqlite } = await import('./sqlite/connect.js');
-    return connectSqlite(config.database.sqlitePath!);
+    return connectSqlite(config.database.sqlitePath!, {
+      statementTimeoutMs: config.database.statementTimeoutMs,
+      logger,
+    });
   }
   const { connectPostgres } = await import('./postgres/connect.js');
-  return connectPostgres({ url: config.database.url, poolMax: config.database.pool.max, logger });
+  return connectPostgres({
+    url: config.database.url,
+    poolMax: config.database.pool.max,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    logger,
+  });
 }

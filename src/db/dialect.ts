@@ -12,17 +12,22 @@ export const LIST_PLACEHOLDER: readonly never[] = Object.freeze([]);
 export type ListValues = readonly (number | string)[] | typeof LIST_PLACEHOLDER;
 
 /**
- * Everything that differs between SQLite and PostgreSQL, behind one small interface. Code above the
- * database layer never writes dialect-specific SQL.
+ * What differs between SQLite and PostgreSQL, as small primitives: code above the database layer never
+ * writes dialect-specific SQL. What is built on top of them — the case-folded comparisons, binding a
+ * list into a compiled query (dialect-helpers.ts), the schema lock (lock.ts) — is written once, there.
  */
 export interface SqlDialect {
   readonly kind: DatabaseKind;
+
+  // DDL
   /** Column type for DDL. */
   columnType(storage: Storage): string;
-  /** What makes an index column sort NULLs first ('' where that is the default). */
-  readonly nullsFirstInIndex: string;
   /** DDL for the auto-increment integer primary key column named `id`. */
   readonly idColumnDefinition: string;
+  /** What makes an index column sort NULLs first ('' where that is the default). */
+  readonly nullsFirstInIndex: string;
+
+  // Values, in and out
   /** A normalized JS value (see core/schema/values) to a parameter the driver accepts. */
   toDb(storage: Storage, value: unknown): unknown;
   /** A value read from a row to its JS form (ISO strings for datetimes, numbers, booleans, parsed JSON). */
@@ -36,16 +41,14 @@ export interface SqlDialect {
     storage: Storage,
     alias: string,
   ): AliasedRawBuilder<unknown, string>;
+
+  // Expressions
   /** Lower-cases with full Unicode rules, identical to JavaScript's String#toLowerCase. */
   lower(expr: Expression<unknown>): RawBuilder<string>;
   /** Case-sensitive literal substring/prefix/suffix match: `%`, `_`, `\`, `*`, `?`, `[` match themselves. */
   match(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool>;
-  /**
-   * Case-insensitive (full Unicode folding, as String#toLowerCase) equality and match; `value` is
-   * already lower-cased. Dialects may take faster equivalent paths.
-   */
-  equalsFolded(expr: Expression<unknown>, value: string): RawBuilder<SqlBool>;
-  matchFolded(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool>;
+  /** Faster equivalent forms of the case-folded comparisons, where the database has them. */
+  readonly folded?: FoldedComparisons;
   /**
    * `expr IN (values)` with the whole list bound as ONE parameter (a JSON array on SQLite, an array on
    * PostgreSQL): the SQL text does not depend on the list's length, so statements stay cached and a
@@ -59,10 +62,29 @@ export interface SqlDialect {
    * heartbeats use it so that nodes with skewed clocks still agree on who holds what.
    */
   now(offsetMs?: number): RawBuilder<string>;
+  /**
+   * Appended to an uncorrelated subquery so the planner computes it once as a set rather than merging
+   * it into the outer query (PostgreSQL: `offset 0`; SQLite already evaluates such sets once).
+   */
+  readonly setFence: RawBuilder<unknown>;
+
+  // Transactions
   /** Serializes concurrent schema work across processes for the rest of the transaction `trx`. */
-  lockSchema(trx: Executor): Promise<void>;
+  schemaLock(trx: Executor): Promise<void>;
+  /** No statement time limit (`database.statementTimeoutMs`) for the rest of the transaction `trx`. */
+  liftStatementTimeout(trx: Executor): Promise<void>;
+
   /** JSON written by the database itself; absent where the dialect does not offer it (reads then stringify). */
   readonly json?: JsonRendering;
+}
+
+/**
+ * Case-insensitive (full Unicode folding, as String#toLowerCase) equality and match, `value` already
+ * lower-cased, in a form faster than comparing `lower(expr)`; undefined where none applies.
+ */
+export interface FoldedComparisons {
+  equals(expr: Expression<unknown>, value: string): RawBuilder<SqlBool> | undefined;
+  match(expr: Expression<unknown>, mode: MatchMode, value: string): RawBuilder<SqlBool> | undefined;
 }
 
 /**
@@ -115,14 +137,4 @@ export interface StoredRendering {
       render: (alias: string) => Expression<string>;
     },
   ): Promise<void>;
-}
-
-/** A copy of a compiled query with every LIST_PLACEHOLDER parameter replaced by `values`. */
-export function bindList<T extends { readonly parameters: readonly unknown[] }>(
-  compiled: T,
-  dialect: SqlDialect,
-  values: readonly (number | string)[],
-): T {
-  const param = dialect.listParam(values);
-  return { ...compiled, parameters: compiled.parameters.map((p) => (p === LIST_PLACEHOLDER ? param : p)) };
 }

@@ -1,4 +1,14 @@
+import type { SqlDialect } from './dialect.js';
 import type { Database, Executor } from './types.js';
+
+/**
+ * Takes the cluster-wide schema lock for the rest of `trx` and lifts its statement time limit: one-time
+ * work (migrations, schema changes) may run long, and waiting for the lock may too.
+ */
+export async function lockSchema(dialect: SqlDialect, trx: Executor): Promise<void> {
+  await dialect.liftStatementTimeout(trx);
+  await dialect.schemaLock(trx);
+}
 
 /**
  * Runs `fn` in a transaction that holds the cluster-wide schema lock (PostgreSQL advisory lock; the
@@ -7,7 +17,7 @@ import type { Database, Executor } from './types.js';
  */
 export function withSchemaLock<T>(database: Database, fn: (trx: Executor) => Promise<T>): Promise<T> {
   return database.transaction(async (trx) => {
-    await database.dialect.lockSchema(trx);
+    await lockSchema(database.dialect, trx);
     return fn(trx);
   });
 }

@@ -7,14 +7,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../core/errors.js';
 
 /**
- * Where `npm run build` puts the admin UI (the `admin/` workspace, built by Vite). The same path from
+ * Where `npm run build` puts the admin UI (the `admin-ui/` workspace, built by Vite). The same path from
  * src/http (tests run the TypeScript) and from dist/http (the compiled server).
  */
 export const ADMIN_UI_DIST = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',
-  'admin',
+  'admin-ui',
   'dist',
 );
 
@@ -66,8 +66,8 @@ async function notBuilt(request: FastifyRequest, reply: FastifyReply) {
     .send(
       '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Quorum admin</title></head><body>' +
         '<h1>The admin UI has not been built</h1>' +
-        '<p>This node serves the admin UI from <code>admin/dist</code>, which does not exist. Run ' +
-        '<code>npm run build</code> (or <code>npm run build --workspace admin</code>) and reload this page. ' +
+        '<p>This node serves the admin UI from <code>admin-ui/dist</code>, which does not exist. Run ' +
+        '<code>npm run build</code> (or <code>npm run build --workspace admin-ui</code>) and reload this page. ' +
         'The content API under <code>/api</code> and the admin API under <code>/admin/api</code> work without it.</p>' +
         '</body></html>',
     );

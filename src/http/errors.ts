@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dbErrorAnswer } from '../core/db-answers.js';
+import type { ErrorCode } from '../core/error-codes.js';
 import {
   ApplicationError,
   MethodNotAllowedError,
@@ -8,7 +10,13 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../core/errors.js';
-import { DbError, translateDbError } from '../db/errors.js';
+import { DbError } from '../db/errors.js';
+
+/**
+ * Every error answer carries its registered code (core/error-codes.ts) in this header, beside Strapi's
+ * body: the body stays exactly Strapi's, and a client that knows Quorum can branch on the code.
+ */
+export const ERROR_CODE_HEADER = 'x-quorum-error-code';
 
 export interface ErrorBody {
   data: null;
@@ -27,6 +35,21 @@ const INTERNAL: ErrorBody = {
   error: { status: 500, name: 'InternalServerError', message: 'Internal Server Error' },
 };
 
+/**
+ * A client error the HTTP framework raised itself (a malformed header, a bad Content-Length…): it
+ * keeps the 4xx status the framework chose.
+ */
+class FrameworkClientError extends ApplicationError<'BadRequestError', '4xx'> {
+  static readonly defaultCode = 'QUORUM_BAD_REQUEST';
+  override readonly name = 'BadRequestError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Every error leaves in Strapi's shape; anything unexpected is a logged 500 with no detail for the client. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -34,17 +57,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (known) {
       if (known instanceof MethodNotAllowedError) reply.header('allow', known.allow.join(', '));
       if (known instanceof ServiceUnavailableError)
-        request.log.warn({ err: (err as Error).message }, 'dependency unavailable');
-      else if (translateDbError(err) instanceof DbError)
+        request.log.warn(
+          { err: (err as Error).message },
+          known.code === 'QUORUM_STATEMENT_TIMEOUT'
+            ? 'statement stopped by the time limit'
+            : 'dependency unavailable',
+        );
+      else if (err instanceof DbError)
         request.log.warn({ err: (err as Error).message }, 'database refused a value from the request');
-      return reply.status(known.status).send(errorBody(known));
+      return reply.status(known.status).header(ERROR_CODE_HEADER, known.code).send(errorBody(known));
     }
     request.log.error({ err }, 'unhandled error');
-    return reply.status(500).send(INTERNAL);
+    return reply.status(500).header(ERROR_CODE_HEADER, 'QUORUM_INTERNAL_ERROR').send(INTERNAL);
   });
   app.setNotFoundHandler((_request, reply) => {
-    const error = new NotFoundError();
-    return reply.status(404).send(errorBody(error));
+    const error = new NotFoundError(undefined, undefined, 'QUORUM_ROUTE_NOT_FOUND');
+    return reply.status(404).header(ERROR_CODE_HEADER, error.code).send(errorBody(error));
   });
 }
 
@@ -58,9 +86,12 @@ export function sendFrameworkError(err: FastifyError, request: FastifyRequest, r
     typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
       ? err.statusCode
       : 400;
-  const message = err.code === 'FST_ERR_BAD_URL' ? 'Malformed URL: invalid percent-encoding' : 'Bad Request';
+  const badUrl = err.code === 'FST_ERR_BAD_URL';
+  const code: ErrorCode = badUrl ? 'QUORUM_MALFORMED_URL' : 'QUORUM_BAD_REQUEST';
+  const message = badUrl ? 'Malformed URL: invalid percent-encoding' : 'Bad Request';
   reply
     .header('x-request-id', request.id)
+    .header(ERROR_CODE_HEADER, code)
     .status(status)
     .send({
       data: null,
@@ -70,6 +101,10 @@ export function sendFrameworkError(err: FastifyError, request: FastifyRequest, r
 
 function toApplicationError(err: FastifyError): ApplicationError | undefined {
   if (err instanceof ApplicationError) return err;
+  // A value the database refused on a read (writes map these in core/documents/db-errors.ts): it came
+  // from the request, so it is the client's 400, not an internal error. An unreachable database, a
+  // stopped statement: 503.
+  if (err instanceof DbError) return dbErrorAnswer(err, 'request');
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new PayloadTooLargeError('Request body is too large');
@@ -77,28 +112,13 @@ function toApplicationError(err: FastifyError): ApplicationError | undefined {
       return new UnsupportedMediaTypeError('Unsupported Content-Type: send application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ValidationError('Invalid JSON in request body');
+      return new ValidationError('Invalid JSON in request body', undefined, 'QUORUM_INVALID_JSON');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ValidationError('Invalid Content-Length');
   }
-  const translated = translateDbError(err);
-  if (translated instanceof DbError && translated.kind === 'unavailable') {
-    return new ServiceUnavailableError('The database is unavailable, try again later');
-  }
-  // A value the database refused on a read (writes map these in core/documents/db-errors.ts): it came
-  // from the request, so it is the client's 400, not an internal error.
-  if (
-    translated instanceof DbError &&
-    (translated.kind === 'invalid_value' || translated.kind === 'value_too_large')
-  ) {
-    return new ValidationError('A value in the request cannot be used by the database');
-  }
   // Other client errors Fastify raises itself (malformed URLs, bad headers) keep their 4xx status.
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-    return new (class extends ApplicationError {
-      override readonly name = 'BadRequestError';
-      readonly status = err.statusCode!;
-    })(err.message);
+    return new FrameworkClientError(err.statusCode, err.message);
   }
   return undefined;
 }

@@ -34,11 +34,18 @@ export function registerJsonParser(app: FastifyInstance, maxDepth: number): void
       try {
         parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
       } catch {
-        return done(new ValidationError('Invalid JSON in request body'), undefined);
+        return done(
+          new ValidationError('Invalid JSON in request body', undefined, 'QUORUM_INVALID_JSON'),
+          undefined,
+        );
       }
       if (depthExceeds(parsed, maxDepth)) {
         return done(
-          new ValidationError(`Request body is nested too deeply (at most ${maxDepth} levels)`),
+          new ValidationError(
+            `Request body is nested too deeply (at most ${maxDepth} levels)`,
+            undefined,
+            'QUORUM_JSON_TOO_DEEP',
+          ),
           undefined,
         );
       }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CoreContext } from '../core/context.js';
-import { ValidationError } from '../core/errors.js';
+import { checkUpdates, outsideAfterWrite, type ResolvedAccess } from '../core/documents/access-checks.js';
+import { ForbiddenError, ValidationError } from '../core/errors.js';
 import { mediaRelation, relationView } from '../core/schema/relations.js';
 import type { ContentType } from '../core/schema/model.js';
 import type { Executor } from '../db/types.js';
@@ -40,23 +41,33 @@ export function resolveTarget(ctx: CoreContext, target: AttachTarget, fileCount:
  * Links files to an entry's media attribute, inside the upload's transaction. `refId` is a row id
  * (one version of the document) or a documentId (its draft and published versions). A single-media
  * attribute is replaced, a multiple one appended to.
+ *
+ * This writes the entry, so it takes what `PUT` on it takes (checkUpdates, with the conditions of the
+ * caller's update grant): an entry outside them gets the answer of an entry that does not exist.
  */
 export async function attachFiles(
+  ctx: CoreContext,
   trx: Executor,
   target: ResolvedTarget,
   refId: string,
   fileDocumentIds: readonly string[],
+  access: ResolvedAccess,
 ): Promise<void> {
   const rows = await trx
     .selectFrom(target.type.tableName)
-    .select('id')
+    .select(['id', 'document_id'])
     .where(
       /^\d{1,15}$/.test(refId) ? 'id' : 'document_id',
       '=',
       /^\d{1,15}$/.test(refId) ? Number(refId) : refId,
     )
     .execute();
-  if (rows.length === 0) throw bad(`refId: no ${target.type.uid} entry ${refId}`, 'refId');
+  const missing = () => bad(`refId: no ${target.type.uid} entry ${refId}`, 'refId');
+  if (rows.length === 0) throw missing();
+  const entries = rows.map((row) => row.document_id as string);
+  const check = await checkUpdates(ctx, trx, target.type, entries, access);
+  if (check.kind === 'forbidden') throw new ForbiddenError();
+  if (check.kind === 'outside') throw missing();
   for (const { id } of rows) {
     const sourceId = Number(id);
     if (!target.multiple) await trx.deleteFrom(target.table).where('source_id', '=', sourceId).execute();
@@ -77,4 +88,7 @@ export async function attachFiles(
         .execute();
     }
   }
+  // The conditions may name the media attribute itself.
+  if ((await checkUpdates(ctx, trx, target.type, entries, access)).kind !== 'allowed')
+    throw outsideAfterWrite();
 }

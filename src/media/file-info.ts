@@ -9,7 +9,7 @@ export interface FileInfo {
 }
 
 const KEYS = new Set(['name', 'alternativeText', 'caption', 'folder']);
-const MAX_TEXT = 10_000;
+export const MAX_TEXT = 10_000;
 
 /**
  * The `fileInfo` fields of an upload, one per file: Strapi accepts one JSON object (for one file), a

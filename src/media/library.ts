@@ -1,12 +1,19 @@
 import type { Logger } from 'pino';
 import type { QuorumConfig } from '../config/index.js';
-import { FULL_ACCESS } from '../core/access.js';
+import { FULL_ACCESS, type AccessScope } from '../core/access.js';
 import { inTransaction, type CoreContext } from '../core/context.js';
+import {
+  checkUpdates,
+  outsideAfterWrite,
+  resolveAccess,
+  type ResolvedAccess,
+} from '../core/documents/access-checks.js';
+import { linkingDocuments } from '../core/documents/linking-documents.js';
 import type { EventContext } from '../core/documents/events.js';
 import { findDocument, findDocuments, type PaginationMeta } from '../core/documents/find.js';
 import type { Document } from '../core/documents/serialize.js';
 import { createDocument, deleteDocument, updateDocument } from '../core/documents/write.js';
-import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 import { isPlainObject } from '../core/query/raw.js';
 import type { ContentType } from '../core/schema/model.js';
 import type { Executor } from '../db/types.js';
@@ -27,6 +34,14 @@ export interface UploadOptions {
   readonly fileInfo?: readonly FileInfo[];
   readonly attach?: AttachTarget;
   readonly event?: EventContext;
+  /** The caller's rights (default: everything); attaching needs the update rights on the entry. */
+  readonly access?: AccessScope;
+}
+
+/** What a change to one file takes: the request behind it and the caller's rights (default: everything). */
+export interface FileChangeOptions {
+  readonly event?: EventContext;
+  readonly access?: AccessScope;
 }
 
 /**
@@ -89,10 +104,12 @@ export class MediaLibrary {
         }
         if (target && options.attach)
           await attachFiles(
+            inTransaction(this.core, trx),
             trx,
             target,
             options.attach.refId,
             documents.map((document) => String(document.documentId)),
+            this.#access(options.access),
           );
         return documents;
       });
@@ -108,9 +125,11 @@ export class MediaLibrary {
   }
 
   /** POST /api/upload?id=N without a file: changes name, alternativeText, caption. */
-  async updateInfo(id: number, info: FileInfo, event?: EventContext): Promise<Document> {
+  async updateInfo(id: number, info: FileInfo, options: FileChangeOptions = {}): Promise<Document> {
+    const { event } = options;
     const updated = await this.core.database.transaction(async (trx) => {
       const current = await this.#row(trx, id);
+      const users = await this.#requireWritable(trx, current.documentId, options.access);
       const data: Record<string, unknown> = {};
       if (info.name !== undefined) data.name = cleanFileName(info.name);
       if (info.alternativeText !== undefined) data.alternativeText = info.alternativeText;
@@ -120,6 +139,7 @@ export class MediaLibrary {
         params: {},
       });
       if (!document) throw fileNotFound();
+      await this.#requireStillWithin(trx, users, options.access);
       await emitMediaEvent(trx, 'media.update', document, event);
       return document;
     });
@@ -133,14 +153,18 @@ export class MediaLibrary {
     id: number,
     file: SpooledFile,
     info: FileInfo,
-    event?: EventContext,
+    options: FileChangeOptions = {},
   ): Promise<Document> {
-    await this.#row(this.core.database.db, id);
+    const { event } = options;
+    // Refused before any byte is stored; checked again in the transaction, which decides.
+    const before = await this.#row(this.core.database.db, id);
+    await this.#requireWritable(this.core.database.db, before.documentId, options.access);
     const stored = await storeUpload(this.#store, spool, file, info);
     let old: string[] = [];
     try {
       const document = await this.core.database.transaction(async (trx) => {
         const current = await this.#row(trx, id);
+        const users = await this.#requireWritable(trx, current.documentId, options.access);
         old = storageKeys(current.stored);
         const data: Record<string, unknown> = { ...stored.bytes, name: stored.name };
         if (info.alternativeText !== undefined) data.alternativeText = info.alternativeText;
@@ -150,6 +174,7 @@ export class MediaLibrary {
           params: {},
         });
         if (!updated) throw fileNotFound();
+        await this.#requireStillWithin(trx, users, options.access);
         await emitMediaEvent(trx, 'media.update', updated, event);
         return updated;
       });
@@ -168,11 +193,13 @@ export class MediaLibrary {
    */
   async remove(
     id: number,
-    options: { event?: EventContext; fence?: (trx: Executor) => Promise<void>; onlyOrphan?: boolean } = {},
+    options: FileChangeOptions & { fence?: (trx: Executor) => Promise<void>; onlyOrphan?: boolean } = {},
   ): Promise<Document> {
     const removed = await this.core.database.transaction(async (trx) => {
       await options.fence?.(trx);
       const current = await this.#row(trx, id);
+      // Deleting the file unlinks it from the entries using it.
+      await this.#requireWritable(trx, current.documentId, options.access);
       // The orphan cleanup listed it before this transaction: it may have been attached since.
       if (
         options.onlyOrphan &&
@@ -233,6 +260,50 @@ export class MediaLibrary {
    */
   #changed(): void {
     contentChanged(this.core, [FILE_UID]);
+  }
+
+  #access(access: AccessScope | undefined): ResolvedAccess {
+    return resolveAccess(this.core, this.#type, access);
+  }
+
+  /**
+   * A file used by entries is part of them: renaming, replacing or deleting it changes what they show
+   * (or unlinks it from them), so the caller needs the update rights on every such entry, under the
+   * conditions the update route applies (checkUpdates). Files carry no owner, as in Strapi, so a file
+   * no entry uses needs only the upload action. A file used by an entry outside the caller's
+   * conditions is, for them, a file that does not exist. Returns the entries, for the check after.
+   */
+  async #requireWritable(
+    trx: Executor,
+    fileDocumentId: string,
+    access: AccessScope | undefined,
+  ): Promise<Map<ContentType, Set<string>>> {
+    const resolved = this.#access(access);
+    if (!resolved.limitsUpdates) return new Map();
+    const users = await linkingDocuments(trx, this.core.schema(), this.#type, fileDocumentId);
+    const scoped = inTransaction(this.core, trx);
+    for (const [type, documentIds] of users) {
+      const check = await checkUpdates(scoped, trx, type, documentIds, resolved);
+      if (check.kind === 'forbidden')
+        throw new ForbiddenError(
+          `The file is used by ${type.uid} entries (changing it needs ${type.uid}.update)`,
+        );
+      if (check.kind === 'outside') throw fileNotFound();
+    }
+    return users;
+  }
+
+  /** After the change: the entries using the file must still be inside the caller's conditions. */
+  async #requireStillWithin(
+    trx: Executor,
+    users: Map<ContentType, Set<string>>,
+    access: AccessScope | undefined,
+  ): Promise<void> {
+    const scoped = inTransaction(this.core, trx);
+    const resolved = this.#access(access);
+    for (const [type, documentIds] of users)
+      if ((await checkUpdates(scoped, trx, type, documentIds, resolved)).kind !== 'allowed')
+        throw outsideAfterWrite();
   }
 
   async #rowOrNull(trx: Executor, id: number) {

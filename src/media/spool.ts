@@ -60,5 +60,9 @@ export class Spool {
 }
 
 export function tooLarge(limit: number): PayloadTooLargeError {
-  return new PayloadTooLargeError(`File exceeds the upload size limit of ${limit} bytes`, { limit });
+  return new PayloadTooLargeError(
+    `File exceeds the upload size limit of ${limit} bytes`,
+    { limit },
+    'QUORUM_FILE_TOO_LARGE',
+  );
 }

@@ -85,7 +85,11 @@ export async function storeUpload(
     } catch (err) {
       // The client did nothing wrong: the storage (a bucket, a disk, the database) failed.
       deps.logger.error({ err, key, provider: deps.storage.provider }, 'could not store a file');
-      throw new ServiceUnavailableError('The file storage is unavailable, try again later');
+      throw new ServiceUnavailableError(
+        'The file storage is unavailable, try again later',
+        undefined,
+        'QUORUM_STORAGE_UNAVAILABLE',
+      );
     }
   };
   try {

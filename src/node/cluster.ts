@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { createBus } from '../cluster/bus/factory.js';
 import type { Bus, PublishOptions } from '../cluster/bus/types.js';
+import { DeadNodePruning } from '../cluster/dead-nodes.js';
+import { keyAgreement, type KeyAgreement } from '../cluster/key-agreement.js';
 import { LeaderElector } from '../cluster/leader.js';
 import { Leases } from '../cluster/leases.js';
 import { Membership, newNodeId } from '../cluster/membership.js';
@@ -8,7 +10,7 @@ import type { ClusterStatus, ClusterView } from '../cluster/status.js';
 import type { QuorumConfig } from '../config/index.js';
 import type { CoreContext } from '../core/context.js';
 import { loadCronTasks } from '../workers/cron-tasks.js';
-import { Scheduler } from '../workers/scheduler.js';
+import { Scheduler, type PublisherAccess } from '../workers/scheduler.js';
 
 /** Topics the nodes of a cluster announce changes on. */
 export const TOPICS = {
@@ -37,8 +39,8 @@ export const LEADER_LEASE = 'quorum-leader';
 const VERSION = '0.1.0';
 
 /**
- * This node's part in the cluster: its id, the bus, the leader election, membership heartbeats and the
- * scheduler (which only does work while this node leads). `handlers` say what to do when another node
+ * This node's part in the cluster: its id, the bus, the leader election, membership heartbeats, the
+ * scheduler and the pruning of dead nodes' membership rows (both only work while this node leads). `handlers` say what to do when another node
  * announces a change — and they also run after a bus reconnect and on the periodic resync, because bus
  * messages can be missed.
  */
@@ -46,10 +48,13 @@ export class ClusterRuntime implements ClusterView {
   readonly nodeId = newNodeId();
   readonly leases: Leases;
   readonly leader: LeaderElector;
+  readonly deadNodes: DeadNodePruning;
   #bus!: Bus;
   #membership: Membership | undefined;
   #scheduler: Scheduler | undefined;
   #resync: NodeJS.Timeout | undefined;
+  /** What was last logged about key fingerprints, so a mismatch is logged when it starts, not per probe. */
+  #keysLogged = '';
   readonly #latencies: number[] = [];
 
   constructor(
@@ -60,6 +65,10 @@ export class ClusterRuntime implements ClusterView {
       handlers: Record<Topic, (cause: ChangeCause) => Promise<void> | void>;
       /** Each received message's latency (for the node's metrics). */
       onBusLatency?: (ms: number) => void;
+      /** config/keys.ts keyFingerprint of this node's QUORUM_SECRET, published in membership. */
+      keyFingerprint: string;
+      /** For the scheduler: what the admin who scheduled an action may publish when it runs. */
+      publisherAccess: PublisherAccess;
     },
   ) {
     const { config, core, logger } = deps;
@@ -70,13 +79,23 @@ export class ClusterRuntime implements ClusterView {
       ttlMs: config.cluster.leaseTtlMs,
       logger,
     });
+    this.deadNodes = new DeadNodePruning({
+      database: core.database,
+      leases: this.leases,
+      leader: this.leader,
+      nodeTtlMs: config.cluster.nodeTtlMs,
+      logger,
+    });
   }
 
   get bus(): Bus {
     return this.#bus;
   }
 
-  /** Connects the bus, subscribes, starts the election and the scheduler (before the node listens). */
+  /**
+   * Connects the bus, subscribes, starts the election, the scheduler and dead-node pruning (before the
+   * node listens).
+   */
   async start(): Promise<void> {
     const { config, core, logger, handlers } = this.deps;
     this.#bus = await createBus(config, core.database, this.nodeId, logger);
@@ -101,13 +120,14 @@ export class ClusterRuntime implements ClusterView {
       core,
       leases: this.leases,
       leader: this.leader,
-      membership: undefined,
       tasks,
-      config: { ...config.scheduler, nodeTtlMs: config.cluster.nodeTtlMs },
+      config: config.scheduler,
       nodeId: this.nodeId,
       logger,
+      publisherAccess: this.deps.publisherAccess,
     });
     this.#scheduler.start();
+    this.deadNodes.start();
     this.leader.start();
     if (tasks.length)
       logger.info(
@@ -121,7 +141,13 @@ export class ClusterRuntime implements ClusterView {
     const { config, core, logger } = this.deps;
     this.#membership = new Membership(
       core.database,
-      { id: this.nodeId, host: address.host, port: address.port, version: VERSION },
+      {
+        id: this.nodeId,
+        host: address.host,
+        port: address.port,
+        version: VERSION,
+        keyFingerprint: this.deps.keyFingerprint,
+      },
       {
         heartbeatMs: config.cluster.heartbeatMs,
         ttlMs: config.cluster.nodeTtlMs,
@@ -158,6 +184,42 @@ export class ClusterRuntime implements ClusterView {
     if (this.#latencies.length > 1000) this.#latencies.shift();
   }
 
+  /**
+   * Whether the live nodes share this node's QUORUM_SECRET (undefined before this node registered).
+   * Readiness asks on every probe; a change is logged once.
+   */
+  async keys(): Promise<KeyAgreement | undefined> {
+    if (!this.#membership) return undefined;
+    const agreement = keyAgreement(
+      { id: this.nodeId, fingerprint: this.deps.keyFingerprint },
+      await this.#membership.list(),
+    );
+    this.#logKeys(agreement);
+    return agreement;
+  }
+
+  #logKeys(agreement: KeyAgreement): void {
+    const state = agreement.selfDiffers ? 'self' : agreement.differingNodes.join(',');
+    if (state === this.#keysLogged) return;
+    this.#keysLogged = state;
+    const { logger } = this.deps;
+    const fields = {
+      keyFingerprint: agreement.fingerprint,
+      clusterKeyFingerprint: agreement.clusterFingerprint,
+    };
+    if (agreement.selfDiffers)
+      logger.error(
+        fields,
+        "this node's QUORUM_SECRET differs from the cluster's (other key fingerprint): readiness stays 503 until it is started with the cluster's secret",
+      );
+    else if (agreement.differingNodes.length)
+      logger.warn(
+        { ...fields, nodes: agreement.differingNodes },
+        'nodes with another QUORUM_SECRET joined the cluster; they refuse readiness',
+      );
+    else logger.info(fields, 'every live node shares this QUORUM_SECRET again');
+  }
+
   async status(): Promise<ClusterStatus> {
     const lease = await this.leases.read(LEADER_LEASE);
     const sorted = [...this.#latencies].sort((a, b) => a - b);
@@ -176,6 +238,7 @@ export class ClusterRuntime implements ClusterView {
             }
           : null,
       nodes: this.#membership ? await this.#membership.list() : [],
+      keys: (await this.keys()) ?? null,
     };
   }
 
@@ -183,6 +246,7 @@ export class ClusterRuntime implements ClusterView {
   async stop(): Promise<void> {
     if (this.#resync) clearInterval(this.#resync);
     await this.#scheduler?.stop();
+    await this.deadNodes.stop();
     await this.leader.stop();
     await this.#membership
       ?.deregister()

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { QuorumConfig } from '../config/index.js';
 import { connectDatabase } from '../db/connect.js';
+import { lockSchema } from '../db/lock.js';
 import { applySystemMigrations } from '../db/system/apply.js';
 import type { Database } from '../db/types.js';
+import type { SchemaFile } from '../core/schema/load-files.js';
 import { appSchemaFiles } from './schema-files.js';
 import { loadStoredSchema } from '../core/schema/store.js';
 import {
@@ -30,7 +32,7 @@ export async function openDatabase(
   config: QuorumConfig,
   logger: Logger,
   options: OpenOptions = {},
-): Promise<{ database: Database; sync: SyncResult }> {
+): Promise<{ database: Database; sync: SyncResult; files: SchemaFile[] }> {
   const files = appSchemaFiles(config.appDir);
   const database = await connectDatabase(config, logger);
   try {
@@ -41,7 +43,7 @@ export async function openDatabase(
         'destructive schema changes are pending; content tables left as they are',
       );
       const systemMigrations = await database.transaction(async (trx) => {
-        await database.dialect.lockSchema(trx);
+        await lockSchema(database.dialect, trx);
         return applySystemMigrations(trx, database.dialect);
       });
       return {
@@ -56,7 +58,7 @@ export async function openDatabase(
       for (const name of sync.systemMigrations) logger.info({ migration: name }, 'applied system migration');
       for (const step of sync.steps) logger.info({ step: step.description }, 'applied schema change');
     }
-    return { database, sync };
+    return { database, sync, files };
   } catch (err) {
     await database.close();
     throw err;

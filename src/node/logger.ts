@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { redactUrl } from '../lib/redact-url.js';
 
 /**
  * One logger per process. Logs go to stderr in every command, so stdout carries only a command's result
@@ -23,6 +24,8 @@ export function createLogger(level: string, destination: NodeJS.WritableStream |
         ],
         censor: '[redacted]',
       },
+      // Any `url` logged (the access log, an error naming a request) loses its one-time codes.
+      serializers: { url: (url: unknown) => (typeof url === 'string' ? redactUrl(url) : url) },
     },
     typeof destination === 'number' ? pino.destination({ fd: destination, sync: false }) : destination,
   );

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { NodeMetrics } from './metrics.js';
 
@@ -23,35 +22,4 @@ export function observeHttp(app: FastifyInstance, metrics: NodeMetrics): void {
     httpDuration.observe(labels, reply.elapsedTime / 1000);
     done();
   });
-}
-
-/**
- * GET /metrics: the node's registry in Prometheus text format. Open unless a token is configured, then
- * `Authorization: Bearer <token>` is required (compared in constant time).
- */
-export function registerMetricsRoute(app: FastifyInstance, metrics: NodeMetrics, token?: string): void {
-  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
-  app.get('/metrics', async (request, reply) => {
-    reply.header('cache-control', 'no-store');
-    if (expected && !sameSecret(request.headers.authorization, expected)) {
-      reply.header('www-authenticate', 'Bearer realm="metrics"');
-      return reply.status(401).send({
-        data: null,
-        error: {
-          status: 401,
-          name: 'UnauthorizedError',
-          message: 'Missing or invalid credentials',
-          details: {},
-        },
-      });
-    }
-    const { contentType, body } = await metrics.scrape();
-    return reply.type(contentType).send(body);
-  });
-}
-
-function sameSecret(header: string | undefined, expected: Buffer): boolean {
-  if (!header) return false;
-  const given = Buffer.from(header);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -9,6 +9,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createAddHookMessageChannel } from 'import-in-the-middle';
+import { redactUrl } from '../lib/redact-url.js';
 
 /** Paths probed every few seconds by balancers and scrapers: spans for them would bury real traffic. */
 const UNTRACED = new Set(['/_health', '/readyz', '/metrics']);
@@ -47,12 +48,17 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED.has(pathOf(request.url)),
+        // One-time codes from email links (confirmation=, code=) stay out of spans as out of logs: the
+        // instrumentation's own list only knows cloud signature parameters.
+        startIncomingSpanHook: (request: IncomingMessage) => redactedQuery(request.url),
       }),
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
         ignorePaths: ({ url }) => UNTRACED.has(url),
         // A span per request and per handler; one per lifecycle hook would multiply them for little.
         instrumentHooks: false,
+        // Its url.path attribute is the raw URL, query string included.
+        requestHook: (span, request) => span.setAttribute('url.path', redactUrl(request.url)),
       }),
       new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
@@ -79,4 +85,11 @@ function carriesTraceparent(headers: string | string[] | unknown): boolean {
 function pathOf(url = ''): string {
   const mark = url.indexOf('?');
   return mark === -1 ? url : url.slice(0, mark);
+}
+
+/** The `url.query` attribute of a request's server span, its secret values redacted (none without a query). */
+function redactedQuery(url = ''): Record<string, string> {
+  const redacted = redactUrl(url);
+  const mark = redacted.indexOf('?');
+  return mark === -1 ? {} : { 'url.query': redacted.slice(mark + 1) };
 }

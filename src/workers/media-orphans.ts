@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { LeaderElector } from '../cluster/leader.js';
-import type { Leases } from '../cluster/leases.js';
+import { LeaderJob } from '../cluster/leader-job.js';
+import type { Lease, Leases } from '../cluster/leases.js';
 import type { MediaLibrary } from '../media/library.js';
 
 // Files removed per run: a large backlog is cleaned over several runs.
@@ -12,9 +13,7 @@ const BATCH = 500;
  * alongside the new one; the bytes go after the commit, as for any deletion.
  */
 export class MediaOrphanCleanup {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  readonly #unsubscribe: (() => void)[] = [];
+  readonly #job: LeaderJob;
 
   constructor(
     private readonly deps: {
@@ -25,49 +24,45 @@ export class MediaOrphanCleanup {
       intervalMs: number;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.#job = new LeaderJob({
+      leader: deps.leader,
+      intervalMs: deps.intervalMs,
+      logger: deps.logger,
+      failure: 'media orphan cleanup failed',
+      run: (lease) => this.#clean(lease),
+    });
+  }
 
   start(): void {
     if (this.deps.graceMs === 0) return;
-    this.#unsubscribe.push(this.deps.leader.onElected(() => void this.runOnce()));
-    this.#timer = setInterval(() => void this.runOnce(), this.deps.intervalMs);
-    this.#timer.unref();
+    this.#job.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    await this.#running?.catch(() => 0);
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /** One cleanup run if this node leads (exposed for tests); the number of files removed. */
   runOnce(): Promise<number> {
-    this.#running ??= this.#clean().finally(() => (this.#running = undefined));
-    return this.#running;
+    return this.#job.runOnce();
   }
 
-  async #clean(): Promise<number> {
-    const { media, leader, leases, logger, graceMs } = this.deps;
-    const lease = leader.lease;
-    if (!lease || !leader.isLeader) return 0;
+  async #clean(lease: Lease): Promise<number> {
+    const { media, leases, logger, graceMs } = this.deps;
     let removed = 0;
-    try {
-      for (const orphan of await media.orphans(graceMs, BATCH)) {
-        try {
-          await media.remove(orphan.id, { fence: (trx) => leases.fence(trx, lease), onlyOrphan: true });
-          removed++;
-        } catch (err) {
-          // Attached or deleted meanwhile: the next run sees the new state.
-          const name = (err as Error).name;
-          if (name === 'NotFoundError' || name === 'ConflictError') continue;
-          throw err;
-        }
+    for (const orphan of await media.orphans(graceMs, BATCH)) {
+      try {
+        await media.remove(orphan.id, { fence: (trx) => leases.fence(trx, lease), onlyOrphan: true });
+        removed++;
+      } catch (err) {
+        // Attached or deleted meanwhile: the next run sees the new state.
+        const name = (err as Error).name;
+        if (name === 'NotFoundError' || name === 'ConflictError') continue;
+        throw err;
       }
-      if (removed) logger.info({ files: removed }, 'removed orphaned media files');
-    } catch (err) {
-      if ((err as Error).name !== 'StaleLeaseError')
-        logger.warn({ err: (err as Error).message }, 'media orphan cleanup failed');
     }
+    if (removed) logger.info({ files: removed }, 'removed orphaned media files');
     return removed;
   }
 }

@@ -2,15 +2,23 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Lease, Leases } from '../cluster/leases.js';
 import type { LeaderElector } from '../cluster/leader.js';
-import type { Membership } from '../cluster/membership.js';
 import type { QuorumConfig } from '../config/index.js';
+import { FULL_ACCESS, type AccessScope } from '../core/access.js';
 import { inTransaction, type CoreContext } from '../core/context.js';
+import { matchesConditions, resolveAccess, writeStatus } from '../core/documents/access-checks.js';
 import { publishDocument, unpublishDocument } from '../core/documents/publication.js';
+import { findRow } from '../core/documents/rows.js';
 import { contentChanged } from '../core/documents/transaction.js';
 import { ApplicationError } from '../core/errors.js';
 import { dueTimes, type CronTask } from './cron-tasks.js';
-import { toAction, type ScheduledAction } from './scheduled-actions.js';
+import { toAction, type ScheduledAction } from '../core/documents/scheduled-actions.js';
 import { taskContext } from './task-context.js';
+
+/**
+ * The publish scope an admin holds on a type now (undefined: none, or the account is gone, blocked or
+ * inactive). Given by the node, which knows admins (workers/ does not).
+ */
+export type PublisherAccess = (adminId: number, uid: string) => Promise<AccessScope | undefined>;
 
 const BATCH = 50;
 const HOUSEKEEPING_MS = 60_000;
@@ -37,11 +45,11 @@ export class Scheduler {
       core: CoreContext;
       leases: Leases;
       leader: LeaderElector;
-      membership?: Membership;
       tasks: readonly CronTask[];
-      config: QuorumConfig['scheduler'] & { nodeTtlMs: number };
+      config: QuorumConfig['scheduler'];
       nodeId: string;
       logger: Logger;
+      publisherAccess: PublisherAccess;
     },
   ) {}
 
@@ -105,6 +113,15 @@ export class Scheduler {
     const { core, leases, nodeId, logger } = this.deps;
     const type = core.schema().contentTypes.get(action.uid);
     try {
+      // Checked when it was scheduled (the routes), and again now as the admin who scheduled it: their
+      // grant may have been withdrawn meanwhile (a role changed, the account blocked or deleted), and
+      // a pending action must not keep a right its author lost. Resolved before the transaction: it
+      // reads accounts and roles, and SQLite has one connection. Actions without an author (in-process,
+      // or scheduled before authors were recorded) run as the system, as they always did.
+      const access =
+        action.createdBy === null
+          ? FULL_ACCESS
+          : await this.deps.publisherAccess(action.createdBy, action.uid);
       const done = await core.database.transaction(async (trx) => {
         await leases.fence(trx, lease);
         const claimed = await trx
@@ -115,11 +132,22 @@ export class Scheduler {
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) return false;
         if (!type) throw new ApplicationErrorLike(`content type ${action.uid} no longer exists`);
+        if (!access)
+          throw new ApplicationErrorLike(`the admin who scheduled it may no longer publish ${action.uid}`);
         const tx = inTransaction(core, trx);
+        // The content manager's rule (requireOwn): the document's draft inside the grant's conditions.
+        // A missing document is left to the operation, which says so.
+        const status = writeStatus(type);
+        const row = await findRow(trx, type, action.documentId, status);
+        const resolved = resolveAccess(tx, type, access);
+        if (row && !(await matchesConditions(tx, trx, type, action.documentId, status, resolved)))
+          throw new ApplicationErrorLike(
+            'the document is outside what the admin who scheduled it may publish',
+          );
         const result =
           action.action === 'publish'
-            ? await publishDocument(tx, type, action.documentId)
-            : await unpublishDocument(tx, type, action.documentId);
+            ? await publishDocument(tx, type, action.documentId, { access })
+            : await unpublishDocument(tx, type, action.documentId, { access });
         if (!result && action.action === 'publish')
           throw new ApplicationErrorLike('the document has no draft to publish');
         return true;
@@ -252,8 +280,7 @@ export class Scheduler {
 
   async #housekeeping(): Promise<void> {
     this.#lastHousekeeping = Date.now();
-    const { core, membership } = this.deps;
-    await membership?.prune(10 * this.deps.config.nodeTtlMs);
+    const { core } = this.deps;
     await core.database.db
       .deleteFrom('quorum_task_runs')
       .where('started_at', '<', core.database.dialect.now(-TASK_RUN_RETENTION_MS))

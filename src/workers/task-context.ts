@@ -15,7 +15,9 @@ export function taskDocuments(core: CoreContext): (uid: string) => TaskDocuments
       findOne: (documentId, params = {}) => findDocument(core, type, documentId, { params }),
       create: (data, params = {}) => createDocument(core, type, { data, params }),
       update: (documentId, data, params = {}) => updateDocument(core, type, documentId, { data, params }),
-      delete: (documentId) => deleteDocument(core, type, documentId, { params: {} }),
+      delete: async (documentId) => {
+        await deleteDocument(core, type, documentId, { params: {} });
+      },
     };
   };
 }

@@ -14,7 +14,7 @@ export const UI_TIMEOUT = 20_000;
 /** The admin bundle the node serves; built here when a lone `vitest run test/admin-ui` finds none. */
 export function ensureAdminBuilt(): void {
   if (existsSync(path.join(ADMIN_UI_DIST, 'index.html'))) return;
-  execFileSync('npm', ['run', 'build', '--workspace', 'admin'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', 'build', '--workspace', 'admin-ui'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -14,11 +14,13 @@ describe('admin UI: settings (API tokens, end users and their permissions, webho
   let receiver: Server;
   let receiverUrl: string;
   const received: string[] = [];
+  const authorizations: string[] = [];
 
   beforeAll(async () => {
     ensureAdminBuilt();
     receiver = createServer((req, res) => {
       received.push(String(req.headers['x-strapi-event']));
+      if (req.headers.authorization) authorizations.push(req.headers.authorization);
       req.resume();
       res.writeHead(200).end('ok');
     });
@@ -102,6 +104,42 @@ describe('admin UI: settings (API tokens, end users and their permissions, webho
     await page.getByRole('table', { name: 'Deliveries' }).getByText('delivered', { exact: true }).waitFor();
     expect(received).toContain('entry.create');
     await screenshot(page, 'webhooks');
+  });
+
+  it('edits a webhook whose header values it is only shown masked, and the stored values stay', async () => {
+    const created = await node.request({
+      method: 'POST',
+      url: '/admin/api/webhooks',
+      body: {
+        name: 'Authorized hook',
+        url: receiverUrl,
+        headers: { Authorization: 'Bearer kept-by-the-ui' },
+        events: ['entry.update'],
+      },
+      auth: admin.auth,
+    });
+    expect(created.status, created.body).toBe(201);
+    await page.goto('/admin/settings/webhooks');
+    const card = page
+      .locator('div', { has: page.getByText('Authorized hook', { exact: true }) })
+      .filter({ has: page.getByRole('button', { name: 'Edit' }) })
+      .last();
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog');
+    const headers = await dialog.getByLabel(/^Headers/).inputValue();
+    expect(JSON.parse(headers)).toEqual({ Authorization: '********' });
+    await dialog.getByLabel(/^Name/).fill('Authorized hook, renamed');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Authorized hook, renamed', { exact: true }).waitFor();
+
+    const test = await node.request({
+      method: 'POST',
+      url: `/admin/api/webhooks/${created.json().data.id}/test`,
+      auth: admin.auth,
+    });
+    expect(test.status).toBe(202);
+    await expect.poll(() => authorizations, { timeout: 20_000 }).toContain('Bearer kept-by-the-ui');
+    expect(authorizations).not.toContain('********');
   });
 
   it('lists administrators; blocking one is optimistic and rolls back visibly when the server refuses', async () => {

@@ -142,6 +142,28 @@ describeEachDatabase('admin API: end-user roles, permissions and end users', (ki
     expectError(await admin('PUT', `/users-permissions/roles/${pub.id}`, { type: 'x' }), 400);
   });
 
+  it('answers 400, not 500, to conditions that use a $user variable as a field name', async () => {
+    // Variables are values (`{ "author": { "id": "$user.id" } }`); as a key, "$user.id" is an unknown field.
+    for (const conditions of [{ '$user.id': 1 }, { $or: [{ '$user.id': { $eq: 1 } }] }]) {
+      const response = await admin('POST', '/users-permissions/roles', {
+        name: 'Bad',
+        permissions: [{ action: 'api::article.article.find', conditions }],
+      });
+      expectError(response, 400, 'ValidationError');
+      expect(response.json().error.details.errors[0].path).toEqual(['permissions', 0, 'conditions']);
+    }
+    // The variable as a value is still accepted.
+    const created = await admin('POST', '/users-permissions/roles', {
+      name: 'Self readers',
+      permissions: [
+        { action: 'plugin::users-permissions.user.me' },
+        { action: 'api::article.article.find', conditions: { id: { $eq: '$user.id' } } },
+      ],
+    });
+    expect(created.status, created.body).toBe(201);
+    await admin('DELETE', `/users-permissions/roles/${created.json().data.id}`);
+  });
+
   it('lists and searches end users, and blocking one makes their JWT 401 at once', async () => {
     const blocked = await register('blockme');
     const list = await admin('GET', '/end-users?page=1&pageSize=2');

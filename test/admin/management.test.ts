@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { AdminAbility, contentAccess } from '../../src/admin/ability.js';
+import { AdminAbility, contentAccess } from '../../src/accounts/ability.js';
 import { describeEachDatabase } from '../helpers/each-database.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
 import {

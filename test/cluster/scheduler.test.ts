@@ -3,7 +3,7 @@ import pino from 'pino';
 import { LeaderElector } from '../../src/cluster/leader.js';
 import { Leases } from '../../src/cluster/leases.js';
 import type { CronTask } from '../../src/workers/cron-tasks.js';
-import { scheduleAction } from '../../src/workers/scheduled-actions.js';
+import { scheduleAction } from '../../src/core/documents/scheduled-actions.js';
 import { Scheduler } from '../../src/workers/scheduler.js';
 import { describeEachDatabase } from '../helpers/each-database.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
@@ -30,9 +30,11 @@ describeEachDatabase('scheduler: singleton work under a lease', (kind) => {
       leases,
       leader,
       tasks,
-      config: { pollMs: 100, catchUp: 'all', maxCatchUp: 100, nodeTtlMs: 1000 },
+      config: { pollMs: 100, catchUp: 'all', maxCatchUp: 100 },
       nodeId: name,
       logger,
+      // Actions here are scheduled in-process (no admin): they run as the system, never asking this.
+      publisherAccess: async () => undefined,
     });
     return { leader, scheduler: s };
   }

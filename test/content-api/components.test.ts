@@ -75,7 +75,7 @@ describeEachDatabase('components and dynamic zones', (kind) => {
       expect(none.seo).toBeNull();
     });
 
-    it('a dynamic zone comes back in the written order, each entry starting with __component then id', async () => {
+    it('a dynamic zone comes back in the written order, each entry id first and __component last (as Strapi 5.54 answers, measured: test/fixtures/strapi-export/answers/product-findone-populate-star.json)', async () => {
       const blocks = [
         { __component: 'shared.quote', title: 'Q1', body: 'first quote' },
         { __component: 'shared.rich-text', body: '# Heading' },
@@ -95,7 +95,9 @@ describeEachDatabase('components and dynamic zones', (kind) => {
         { __component: 'shared.rich-text', id: anyId, body: 'tail' },
       ]);
       for (const entry of doc.blocks) {
-        expect(Object.keys(entry).slice(0, 2)).toEqual(['__component', 'id']);
+        const keys = Object.keys(entry);
+        expect(keys[0]).toBe('id');
+        expect(keys.at(-1)).toBe('__component');
         expect(entry).not.toHaveProperty('documentId');
       }
       // Ids are distinct within a type.

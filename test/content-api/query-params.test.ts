@@ -396,11 +396,54 @@ describeEachDatabase('content API query parameters', (kind) => {
         tagNames(0, 100),
         { start: 0, limit: 100, total: TAG_COUNT },
       ],
+      // Lenient values, as a default Strapi 5.54 app answers them (measured; reference §2.5).
       [
-        'limit=-1 means maxLimit',
+        'limit=-1 reads one row, as Strapi 5.54 answers',
         'pagination[start]=2&pagination[limit]=-1',
-        tagNames(2, 102),
-        { start: 2, limit: 100, total: TAG_COUNT },
+        [tagName(2)],
+        { start: 2, limit: 1, total: TAG_COUNT },
+      ],
+      [
+        'limit=0 reads one row',
+        'pagination[limit]=0',
+        [tagName(0)],
+        { start: 0, limit: 1, total: TAG_COUNT },
+      ],
+      [
+        'a limit that is no number reads maxLimit',
+        'pagination[limit]=abc',
+        tagNames(0, 100),
+        { start: 0, limit: 100, total: TAG_COUNT },
+      ],
+      [
+        'a negative start reads from 0',
+        'pagination[start]=-1&pagination[limit]=2',
+        tagNames(0, 2),
+        { start: 0, limit: 2, total: TAG_COUNT },
+      ],
+      [
+        'page 0 reads page 1',
+        'pagination[page]=0&pagination[pageSize]=2',
+        tagNames(0, 2),
+        { page: 1, pageSize: 2, pageCount: 53, total: TAG_COUNT },
+      ],
+      [
+        'page -1 reads page 1',
+        'pagination[page]=-1&pagination[pageSize]=2',
+        tagNames(0, 2),
+        { page: 1, pageSize: 2, pageCount: 53, total: TAG_COUNT },
+      ],
+      [
+        'an empty page reads page 1',
+        'pagination[page]=',
+        tagNames(0, 25),
+        { page: 1, pageSize: 25, pageCount: 5, total: TAG_COUNT },
+      ],
+      [
+        'a pageSize that is no number reads maxLimit',
+        'pagination[pageSize]=abc',
+        tagNames(0, 100),
+        { page: 1, pageSize: 100, pageCount: 2, total: TAG_COUNT },
       ],
       [
         'start past the end',
@@ -484,25 +527,28 @@ describeEachDatabase('content API query parameters', (kind) => {
     });
 
     it.each([
-      'pagination[page]=0',
-      'pagination[page]=-1',
-      'pagination[page]=abc',
-      'pagination[page]=1.5',
-      'pagination[page]=',
-      'pagination[page]=99999999999999999999',
-      'pagination[page][0]=1',
-      'pagination[pageSize]=abc',
-      'pagination[pageSize]=2.5',
-      'pagination[start]=-1',
-      'pagination[start]=abc',
-      'pagination[limit]=abc',
-      'pagination=5',
-      'pagination[withCount]=maybe',
-      'pagination[withCount][0]=true',
-    ])('answers an invalid value with a 400, never a 500: %s', async (query) => {
-      const res = await t.request({ url: `/api/tags?${query}` });
-      expectError(res, 400, ['PaginationError', 'ValidationError']);
+      ['pagination[page]=abc', 'NaN'],
+      ['pagination[page]=1.5', '12.5'],
+      ['pagination[page][0]=1', 'NaN'],
+      ['pagination[start]=abc', 'NaN'],
+      ['pagination[start]=1.5', '1.5'],
+      ['pagination[start]=Infinity', 'Infinity'],
+    ])('refuses a start that is no integer in Strapi 5.54 words: %s', async (query, received) => {
+      // Measured on Strapi 5.54: the start is (page - 1) × pageSize, and its message names it.
+      const error = expectError(await t.request({ url: `/api/tags?${query}` }), 400, 'ValidationError');
+      expect(error.message).toBe(
+        `Invalid parameter at 'start'. Expected integer >= 0, received: ${received}`,
+      );
+      expect(error.details).toEqual({});
     });
+
+    it.each(['pagination=5', 'pagination[withCount]=maybe', 'pagination[withCount][0]=true'])(
+      'answers an invalid value with a 400, never a 500: %s',
+      async (query) => {
+        const res = await t.request({ url: `/api/tags?${query}` });
+        expectError(res, 400, ['PaginationError', 'ValidationError']);
+      },
+    );
 
     it('names the accepted withCount values', async () => {
       const res = await t.request({ url: '/api/tags?pagination[withCount]=yes' });
@@ -510,14 +556,24 @@ describeEachDatabase('content API query parameters', (kind) => {
       expect(error.message).toMatch(/^Invalid withCount parameter/);
     });
 
-    it('ignores page, pageSize, start and limit outside pagination[…]', async () => {
-      expect((await tags('page=2&pageSize=5&start=7&limit=3')).pagination).toEqual({
+    it('ignores start and limit outside pagination[…], as Strapi 5.54 does (measured)', async () => {
+      expect((await tags('start=7&limit=3')).pagination).toEqual({
         page: 1,
         pageSize: 25,
         pageCount: 5,
         total: TAG_COUNT,
       });
     });
+
+    it.each(['page=2', 'pageSize=5', 'page=abc', 'page=2&pageSize=5&start=7&limit=3'])(
+      'refuses page and pageSize outside pagination[…], as Strapi 5.54 does (measured): %s',
+      async (query) => {
+        const error = expectError(await t.request({ url: `/api/tags?${query}` }), 400, 'ValidationError');
+        expect(error.message).toBe(
+          'Invalid pagination parameters. Cannot use both page-based (page, pageSize) and offset-based (start, limit) pagination in the same query.',
+        );
+      },
+    );
   });
 
   describe('_q', () => {
@@ -591,33 +647,39 @@ describeEachDatabase('content API query parameters', (kind) => {
     });
   });
 
-  describe('unknown top-level parameters', () => {
-    it('are ignored on find', async () => {
+  // Issue 18: measured on a default Strapi 5.54 app (reference §2.5), an unknown top-level parameter is a
+  // 400 `Invalid key <name>`, while the parameters Strapi knows (locale without i18n included) are not.
+  describe('top-level parameters', () => {
+    it('accepts the ones Strapi knows on find', async () => {
       const baseline = await t.request({ url: '/api/articles?filters[code]=SRT' });
       expect(baseline.status).toBe(200);
-      for (const extra of [
-        'locale=en',
-        'foo=bar',
-        'locale=en&foo=bar',
-        'where[id]=1',
-        'publicationState=preview',
-        'page=2&pageSize=1',
-        'foo',
-        sdkQuery({ locale: 'fr', search: { anything: ['x'] } }),
-      ]) {
+      for (const extra of ['locale=en', 'locale=fr', sdkQuery({ locale: 'fr' })]) {
         const res = await t.request({ url: `/api/articles?filters[code]=SRT&${extra}` });
         expect(res.status, extra).toBe(200);
         expect(res.json(), extra).toEqual(baseline.json());
       }
     });
 
-    it('are ignored on findOne', async () => {
+    it.each([
+      ['foo=bar', 'foo'],
+      ['locale=en&foo=bar', 'foo'],
+      ['where[id]=1', 'where'],
+      ['publicationState=preview', 'publicationState'],
+      ['foo', 'foo'],
+      [sdkQuery({ locale: 'fr', search: { anything: ['x'] } }), 'search'],
+    ])('refuses the others on find: %s', async (extra, key) => {
+      const error = expectError(
+        await t.request({ url: `/api/articles?filters[code]=SRT&${extra}` }),
+        400,
+        'ValidationError',
+      );
+      expect(error.message).toBe(`Invalid key ${key}`);
+    });
+
+    it('refuses them on findOne too', async () => {
       const target = sortDocs[1];
-      const baseline = await t.request({ url: `/api/articles/${target.documentId}` });
-      expect(baseline.status).toBe(200);
       const res = await t.request({ url: `/api/articles/${target.documentId}?locale=en&foo=bar` });
-      expect(res.status).toBe(200);
-      expect(res.json()).toEqual(baseline.json());
+      expect(expectError(res, 400, 'ValidationError').message).toBe('Invalid key foo');
     });
   });
 

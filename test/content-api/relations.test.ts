@@ -55,7 +55,8 @@ describeEachDatabase('relations, components and dynamic zones', (kind) => {
       'shared.rich-text',
       'shared.quote',
     ]);
-    expect(Object.keys(star.blocks[0])).toEqual(['__component', 'id', 'title', 'body']);
+    // Strapi 5.54 answers a zone entry with __component last (test/fixtures/strapi-export/answers/product-findone-populate-star.json).
+    expect(Object.keys(star.blocks[0])).toEqual(['id', 'title', 'body', '__component']);
     expect(star.cover).toBeNull();
     expect(star.related).toEqual([]);
     expect(star.parent).toBeNull();

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminAbility } from '../../src/accounts/ability.js';
 import { describeEachDatabase } from '../helpers/each-database.js';
 import { startTestNode, type TestNode, type TestResponse } from '../helpers/node.js';
 import { api, type Api } from '../helpers/relations.js';
@@ -166,7 +167,8 @@ describeEachDatabase('response cache', (kind) => {
 
   it('a custom token whose permissions change gets answers made under its new permissions', async () => {
     const tokens = t.node.admin.apiTokens;
-    const { token, accessKey } = await tokens.create({
+    const superAdmin = new AdminAbility(true, []);
+    const { token, accessKey } = await tokens.create(superAdmin, {
       name: 'custom-reader',
       type: 'custom',
       permissions: ['api::article.article.findOne'],
@@ -176,7 +178,7 @@ describeEachDatabase('response cache', (kind) => {
     const read = () => t.request({ url, auth });
     expect((await read()).json().data).not.toHaveProperty('author');
     expect(cacheOf(await read())).toBe('hit');
-    await tokens.update(token.id, {
+    await tokens.update(superAdmin, token.id, {
       permissions: ['api::article.article.findOne', 'api::author.author.find'],
     });
     const after = await read();

@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './databases.js';
-import { TEST_SECRET, copyFixtureApp } from './node.js';
-import { QuorumProcess, sleep, waitFor, type Env } from './processes.js';
+import { TEST_SECRET, copyAppDir, copyFixtureApp } from './node.js';
+import { QuorumProcess, REPO_ROOT, sleep, waitFor, type Env } from './processes.js';
 
 /**
  * A cluster of real Quorum node processes (`dist/`, started through `bin/quorum.js`) on one fresh
@@ -45,6 +45,8 @@ export interface ClusterOptions {
   readonly nodes?: number;
   /** Fixture app copied for this cluster (default `kitchen`). */
   readonly app?: string;
+  /** An app directory copied instead of a fixture app (e.g. `examples/blog`, relative to the repository). */
+  readonly appSource?: string;
   /** Merged (deeply) over FAST_CLUSTER_CONFIG and written as the copy's quorum.config.json. */
   readonly config?: ConfigObject;
   /** Extra files written into the copied app, by relative path (e.g. `config/cron-tasks.js`). */
@@ -62,7 +64,21 @@ export interface ClusterStatusBody {
   nodeId: string;
   bus: { kind: string; latencyMs: { p50: number | null; p99: number | null; samples: number } };
   leader: { nodeId: string; fencingToken: number; expiresAt: string; self: boolean } | null;
-  nodes: Array<{ id: string; host: string; port: number; pid: number; alive: boolean; heartbeatAt: string }>;
+  nodes: Array<{
+    id: string;
+    host: string;
+    port: number;
+    pid: number;
+    alive: boolean;
+    heartbeatAt: string;
+    keyFingerprint: string | null;
+  }>;
+  keys: {
+    fingerprint: string;
+    clusterFingerprint: string;
+    selfDiffers: boolean;
+    differingNodes: string[];
+  } | null;
 }
 
 export interface LeaderInfo {
@@ -95,7 +111,9 @@ export class TestCluster {
   /** Creates a fresh database and app copy, starts the nodes in parallel and waits until they are ready. */
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const db = await createTestDatabase('postgres');
-    const appDir = copyFixtureApp(options.app ?? 'kitchen');
+    const appDir = options.appSource
+      ? copyAppDir(path.resolve(REPO_ROOT, options.appSource))
+      : copyFixtureApp(options.app ?? 'kitchen');
     const config = deepMerge(FAST_CLUSTER_CONFIG, options.config ?? {});
     writeFileSync(path.join(appDir, 'quorum.config.json'), JSON.stringify(config, null, 2));
     for (const [relative, text] of Object.entries(options.files ?? {})) {

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config/index.js';
 import { createNode, type QuorumNode } from '../../src/node/node.js';
@@ -13,8 +13,13 @@ const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '
 
 /** Copies a fixture app directory to a temp dir, so a test may change its files. */
 export function copyFixtureApp(name: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `quorum-app-${name}-`));
-  cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return copyAppDir(path.join(FIXTURES, name));
+}
+
+/** Copies any app directory (e.g. one of examples/) to a temp dir. */
+export function copyAppDir(source: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `quorum-app-${path.basename(source)}-`));
+  cpSync(source, dir, { recursive: true });
   return dir;
 }
 
@@ -63,6 +68,8 @@ export async function startTestNode(options: {
   env?: Record<string, string>;
   /** Written as the copy's quorum.config.json (implies `copy`). */
   config?: Record<string, unknown>;
+  /** The node's logger (default: pino at TEST_LOG_LEVEL, silent). */
+  logger?: Logger;
 }): Promise<TestNode> {
   const db = await createTestDatabase(options.kind);
   const copy = options.copy === true || options.config !== undefined;
@@ -72,7 +79,7 @@ export async function startTestNode(options: {
   }
   const env = { DATABASE_URL: db.url, QUORUM_SECRET: TEST_SECRET, ...options.env };
   const config = loadConfig({ appDir, env });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const node = await createNode(config, { logger, env });
   const full = await node.tokens.create({ name: 'test-full', type: 'full-access' });
   const read = await node.tokens.create({ name: 'test-read', type: 'read-only' });

@@ -37,6 +37,7 @@ const QUORUM_ENV_KEYS = [
   'QUORUM_DRAIN_MS',
   'QUORUM_METRICS_TOKEN',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'QUORUM_TRUST_PROXY',
 ];
 
 export type Env = Record<string, string | undefined>;

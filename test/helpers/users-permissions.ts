@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import { usersPermissionsLinks } from '../../src/auth/permissions.js';
 import type { DatabaseKind } from './databases.js';
@@ -32,6 +33,7 @@ export async function startNodeWithPermissions(options: {
   permissions: PermissionsFile;
   app?: string;
   config?: Record<string, unknown>;
+  logger?: Logger;
 }): Promise<TestNode> {
   const dir = copyFixtureApp(options.app ?? 'permissions');
   mkdirSync(path.join(dir, 'config'), { recursive: true });
@@ -43,7 +45,11 @@ export async function startNodeWithPermissions(options: {
   // startTestNode resolves app names against the fixtures folder: a relative path reaches the copy.
   let t: TestNode;
   try {
-    t = await startTestNode({ kind: options.kind, app: path.relative(fixtureAppPath('.'), dir) });
+    t = await startTestNode({
+      kind: options.kind,
+      app: path.relative(fixtureAppPath('.'), dir),
+      logger: options.logger,
+    });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -196,6 +202,26 @@ export function unsignedJwt(jwt: string, userId: number): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Email written by the `file` provider
+
+/**
+ * Waits until every email queued in the outbox (topic `email`) has been handled — sent, found to need
+ * no message, or given up — so a test can read the mail folder. Emails are sent by the node's email
+ * worker after the request answered.
+ */
+export async function emailsSent(t: TestNode, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await t.node.database.db
+      .selectFrom('quorum_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('topic', '=', 'email')
+      .where('status', '=', 'new')
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) === 0) return;
+    if (Date.now() > deadline) throw new Error(`${row.n} queued email(s) still unsent after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 export interface Mail {
   readonly file: string;

@@ -260,9 +260,16 @@ describeEachDatabase('HTTP basics', (kind) => {
   });
 
   it('a query string with broken percent-encoding is read as qs reads it (values kept raw), not a 5xx', async () => {
-    const all = (await t.request({ url: '/api/articles' })).json().data;
-    expect((await t.request({ url: '/api/articles?%' })).json().data).toEqual(all);
-    expect((await t.request({ url: '/api/articles?%zz=1&%=' })).json().data).toEqual(all);
+    // qs reads `?%` as the key "%": an unknown top-level key, which Strapi 5.54 answers 400 `Invalid key`
+    // (measured: test/fixtures/strapi-5.54-answers/m-unknown-key-list.json).
+    for (const [url, key] of [
+      ['/api/articles?%', '%'],
+      ['/api/articles?%zz=1&%=', '%zz'],
+    ]) {
+      const res = await t.request({ url });
+      expect(res.status, url).toBe(400);
+      expect(res.json().error).toMatchObject({ name: 'ValidationError', message: `Invalid key ${key}` });
+    }
     for (const url of ['/api/articles?filters[title]=%E0%A4%A', '/api/articles?_q=%zz']) {
       const res = await t.request({ url });
       expect(res.status, url).toBe(200);

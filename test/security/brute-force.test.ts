@@ -5,9 +5,11 @@ import { startTestNode, type TestNode } from '../helpers/node.js';
 import { expectInvalidCredentials, expectLocked, login, register, sleep } from './support.js';
 
 /**
- * Login lock-out (issue 4, "Beyond the anchors"): failed logins are counted per identifier and per
- * client address in the database; at `maxFailures` the identifier (or address) is locked for `lockMs`,
- * doubling on each further lock-out; while locked, even the right password gets 429 + Retry-After.
+ * Login lock-out (issue 4, "Beyond the anchors"; per account since issue 16): failed logins are counted
+ * per account — whichever identifier, username or email, names it — or per identifier that names no
+ * account, and per client address, in the database; at `maxFailures` the account or identifier (or the
+ * address) is locked for `lockMs`, doubling on each further lock-out; while locked, even the right
+ * password gets 429 + Retry-After.
  */
 
 const CONFIG = {
@@ -20,7 +22,8 @@ describeEachDatabase('brute-force protection of POST /api/auth/local', (kind) =>
   let t: TestNode;
   beforeAll(async () => {
     t = await startTestNode({ kind, app: 'relations', config: CONFIG });
-    for (const name of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank']) await register(t.node, name);
+    for (const name of ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'])
+      await register(t.node, name);
   });
   afterAll(() => t.close());
 
@@ -35,6 +38,28 @@ describeEachDatabase('brute-force protection of POST /api/auth/local', (kind) =>
     const res = await login(t.node, 'alice', 'secret123', '198.51.100.4');
     expect(res.status, res.body).toBe(200);
     expect(res.json().jwt).toEqual(expect.any(String));
+  });
+
+  it('counts failures per account: a username locked out cannot be attacked through the same account’s email', async () => {
+    // issue 16: the count followed the string typed, so `grace` locked left `grace@example.com` open.
+    for (const from of ['198.51.100.110', '198.51.100.111', '198.51.100.112'])
+      expectInvalidCredentials(await login(t.node, 'grace', 'wrong', from));
+    expectLocked(await login(t.node, 'grace@example.com', 'secret123', '198.51.100.113'));
+    expectLocked(await login(t.node, 'GRACE@EXAMPLE.COM', 'wrong', '198.51.100.114'));
+    expectLocked(await login(t.node, 'grace', 'secret123', '198.51.100.115'));
+  });
+
+  it('failures through the username and through the email add up for the account', async () => {
+    expectInvalidCredentials(await login(t.node, 'heidi', 'wrong', '198.51.100.120'));
+    expectInvalidCredentials(await login(t.node, 'heidi@example.com', 'wrong', '198.51.100.121'));
+    expectInvalidCredentials(await login(t.node, 'Heidi@Example.com', 'wrong', '198.51.100.122'));
+    expectLocked(await login(t.node, 'heidi', 'secret123', '198.51.100.123'));
+    // A success (after the lock) clears the account's count, whichever identifier was used.
+    await sleep(1100);
+    expect((await login(t.node, 'heidi@example.com', 'secret123', '198.51.100.124')).status).toBe(200);
+    expectInvalidCredentials(await login(t.node, 'heidi', 'wrong', '198.51.100.125'));
+    expectInvalidCredentials(await login(t.node, 'heidi', 'wrong', '198.51.100.126'));
+    expect((await login(t.node, 'heidi', 'secret123', '198.51.100.127')).status).toBe(200);
   });
 
   it('counts identifiers lower-cased', async () => {

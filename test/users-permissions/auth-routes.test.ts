@@ -5,6 +5,7 @@ import { describeEachDatabase } from '../helpers/each-database.js';
 import type { RequestOptions, TestNode, TestResponse } from '../helpers/node.js';
 import {
   bearer,
+  emailsSent,
   lastMailTo,
   login,
   readMails,
@@ -71,6 +72,15 @@ describeEachDatabase('Users & Permissions routes', (kind) => {
   let manager: SignedIn;
 
   const post = (url: string, body: unknown, auth = 'none') => t.request({ method: 'POST', url, body, auth });
+  // Emails are sent by the node's email worker after the request answered: wait for it before reading.
+  const mails = async () => {
+    await emailsSent(t);
+    return readMails(mailDir);
+  };
+  const lastMail = async (address: string, param: string) => {
+    await emailsSent(t);
+    return lastMailTo(mailDir, address, param);
+  };
   const send = (options: RequestOptions) => t.request({ auth: 'none', ...options });
 
   beforeAll(async () => {
@@ -284,15 +294,15 @@ describeEachDatabase('Users & Permissions routes', (kind) => {
         email: 'grace@example.com',
         password: 'grace-pass',
       });
-      const before = readMails(mailDir).length;
+      const before = (await mails()).length;
       for (const email of ['nobody@example.com', 'Grace@Example.com']) {
         const res = await post('/api/auth/forgot-password', { email });
         expect(res.status, res.body).toBe(200);
         expect(res.json()).toEqual({ ok: true });
       }
-      const mails = readMails(mailDir);
-      expect(mails.length).toBe(before + 1);
-      const { mail, code } = lastMailTo(mailDir, 'grace@example.com', 'code');
+      const all = await mails();
+      expect(all.length).toBe(before + 1);
+      const { mail, code } = await lastMail('grace@example.com', 'code');
       expect(mail.text).toContain(`https://app.example/reset-password?code=${code}`);
       expect(mail.text).not.toContain('grace-pass');
       // Blocked users get nothing, and the answer is the same.
@@ -300,7 +310,7 @@ describeEachDatabase('Users & Permissions routes', (kind) => {
       expect((await post('/api/auth/forgot-password', { email: 'grace@example.com' })).json()).toEqual({
         ok: true,
       });
-      expect(readMails(mailDir).length).toBe(before + 1);
+      expect((await mails()).length).toBe(before + 1);
       await updateUser(t, grace.user.id, { blocked: false });
       expectError(await post('/api/auth/forgot-password', { email: 'not-an-email' }), 400, 'ValidationError');
       expectError(await post('/api/auth/forgot-password', {}), 400, 'ValidationError');
@@ -309,10 +319,10 @@ describeEachDatabase('Users & Permissions routes', (kind) => {
     it('reset-password: mismatch, wrong code, then success with { jwt, user }; the old password stops working', async () => {
       await register(t, { username: 'heidi', email: 'heidi@example.com', password: 'heidi-old' });
       await post('/api/auth/forgot-password', { email: 'heidi@example.com' });
-      const first = lastMailTo(mailDir, 'heidi@example.com', 'code').code;
+      const first = (await lastMail('heidi@example.com', 'code')).code;
       // Asking again replaces the code.
       await post('/api/auth/forgot-password', { email: 'heidi@example.com' });
-      const { code } = lastMailTo(mailDir, 'heidi@example.com', 'code');
+      const { code } = await lastMail('heidi@example.com', 'code');
       expect(code).not.toBe(first);
 
       const reset = (body: Record<string, unknown>) => post('/api/auth/reset-password', body);
@@ -654,6 +664,7 @@ describeEachDatabase('Users & Permissions: email confirmation', (kind) => {
   let t: TestNode;
   let mailDir: string;
   const REDIRECT = 'https://app.example/confirmed';
+  const PUBLIC_URL = 'https://cms.example';
 
   beforeAll(async () => {
     mailDir = tempMailDir();
@@ -661,6 +672,8 @@ describeEachDatabase('Users & Permissions: email confirmation', (kind) => {
       kind,
       permissions: { roles: {} },
       config: {
+        // Confirmation links point at server.url (a node requiring confirmation needs it to start).
+        server: { url: PUBLIC_URL },
         usersPermissions: { emailConfirmation: true, emailConfirmationRedirect: REDIRECT },
         email: { provider: 'file', dir: mailDir },
       },
@@ -672,6 +685,15 @@ describeEachDatabase('Users & Permissions: email confirmation', (kind) => {
   });
 
   const post = (url: string, body: unknown) => t.request({ method: 'POST', url, body, auth: 'none' });
+  // Emails are sent by the node's email worker after the request answered: wait for it before reading.
+  const mails = async () => {
+    await emailsSent(t);
+    return readMails(mailDir);
+  };
+  const lastMail = async (address: string, param: string) => {
+    await emailsSent(t);
+    return lastMailTo(mailDir, address, param);
+  };
   const confirmationPath = (code: string) => `/api/auth/email-confirmation?confirmation=${code}`;
 
   it('register answers { user } without a JWT; login waits for the confirmation link', async () => {
@@ -692,8 +714,8 @@ describeEachDatabase('Users & Permissions: email confirmation', (kind) => {
     // A wrong password is still just a wrong password.
     expect((await login(t, 'olga', 'olga-pass-2')).json()).toEqual(BAD_LOGIN);
 
-    const { mail, code } = lastMailTo(mailDir, 'olga@example.com', 'confirmation');
-    expect(mail.text).toContain(confirmationPath(code));
+    const { mail, code } = await lastMail('olga@example.com', 'confirmation');
+    expect(mail.text).toContain(`${PUBLIC_URL}${confirmationPath(code)}`);
     expect(mail.text).not.toContain('olga-pass-1');
 
     for (const wrong of ['nope', `${code}x`, '']) {
@@ -730,7 +752,7 @@ describeEachDatabase('Users & Permissions: email confirmation', (kind) => {
     // Nobody gets a JWT before confirming; one signed with the node's key stands for a leaked or old one.
     const jwt = await signedJwt(t, res.json().user.id);
     expectInvalidCredentials(await t.request({ url: '/api/users/me', auth: bearer(jwt) }));
-    const { code } = lastMailTo(mailDir, 'rosa@example.com', 'confirmation');
+    const { code } = await lastMail('rosa@example.com', 'confirmation');
     expect((await t.request({ url: confirmationPath(code), auth: 'none' })).status).toBe(302);
     const signedIn = await login(t, 'rosa', 'rosa-pass-1');
     expect(signedIn.status, signedIn.body).toBe(200);
@@ -746,19 +768,19 @@ describeEachDatabase('Users & Permissions: email confirmation', (kind) => {
       password: 'pavel-pass-1',
     });
     expect(reg.status, reg.body).toBe(200);
-    const first = lastMailTo(mailDir, 'pavel@example.com', 'confirmation').code;
-    const before = readMails(mailDir).length;
+    const first = (await lastMail('pavel@example.com', 'confirmation')).code;
+    const before = (await mails()).length;
 
     const again = await post('/api/auth/send-email-confirmation', { email: 'pavel@example.com' });
     expect(again.status, again.body).toBe(200);
     expect(again.json()).toEqual({ email: 'pavel@example.com', sent: true });
-    expect(readMails(mailDir).length).toBe(before + 1);
-    const { code } = lastMailTo(mailDir, 'pavel@example.com', 'confirmation');
+    expect((await mails()).length).toBe(before + 1);
+    const { code } = await lastMail('pavel@example.com', 'confirmation');
     expect(code).not.toBe(first);
 
     const unknown = await post('/api/auth/send-email-confirmation', { email: 'nobody@example.com' });
     expect(unknown.json()).toEqual({ email: 'nobody@example.com', sent: true });
-    expect(readMails(mailDir).length).toBe(before + 1);
+    expect((await mails()).length).toBe(before + 1);
     expectError(
       await post('/api/auth/send-email-confirmation', { email: 'not-an-email' }),
       400,
@@ -779,10 +801,10 @@ describeEachDatabase('Users & Permissions: email confirmation', (kind) => {
       password: 'quinn-pass-1',
     });
     await updateUser(t, reg.json().user.id, { blocked: true });
-    const before = readMails(mailDir).length;
+    const before = (await mails()).length;
     expect((await post('/api/auth/send-email-confirmation', { email: 'quinn@example.com' })).json()).toEqual(
       error(400, 'ApplicationError', 'User blocked'),
     );
-    expect(readMails(mailDir).length).toBe(before);
+    expect((await mails()).length).toBe(before);
   });
 });

@@ -39,6 +39,11 @@ export const UPLOAD_ACTIONS = {
   destroy: 'plugin::upload.content-api.destroy',
 } as const;
 
+/** The i18n plugin's content-API action (`GET /api/i18n/locales`), as Strapi names it. */
+export const I18N_ACTIONS = {
+  listLocales: 'plugin::i18n.locales.listLocales',
+} as const;
+
 /** Strapi's defaults: the public may sign up and in; an authenticated user may read itself and change its password. */
 export const DEFAULT_PUBLIC_ACTIONS: readonly string[] = [
   AUTH_ACTIONS.callback,

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../config/index.js';
 import { ApplicationError } from '../../core/errors.js';
-import { parseFilters } from '../../core/query/filters.js';
 import type { Schema } from '../../core/schema/registry.js';
 import { CONTENT_ACTIONS, UP, UPLOAD_ACTIONS } from './actions.js';
+import { checkConditions } from './conditions.js';
 
 export const PERMISSIONS_FILE = path.join('config', 'permissions.json');
 
@@ -86,14 +86,8 @@ function checkGrant(
     );
   }
   if (grant.conditions) {
-    // Variables are checked with placeholder values of a plausible type.
-    const probe = JSON.parse(
-      JSON.stringify(grant.conditions)
-        .replace(/"\$user\.(id)"/g, '1')
-        .replace(/"\$user\.[A-Za-z]+"/g, '"x"'),
-    );
     try {
-      parseFilters({ schema, canRead: () => true }, type, probe);
+      checkConditions(schema, type, grant.conditions);
     } catch (err) {
       const message = err instanceof ApplicationError ? err.message : String(err);
       throw new ConfigError(`${where}: invalid conditions for ${action}: ${message}`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SchemaFile } from '../../core/schema/load-files.js';
 import { SchemaError } from '../../core/schema/errors.js';
+import { checkSchemaDefinition, throwIfInvalid } from '../../core/schema/validate-files.js';
 
 /**
  * The Users & Permissions types, defined as Strapi defines them, so that content types can relate to
@@ -13,19 +14,60 @@ export const USER_UID = 'plugin::users-permissions.user';
 export const ROLE_UID = 'plugin::users-permissions.role';
 export const PERMISSION_UID = 'plugin::users-permissions.permission';
 
+/**
+ * The bound of every string of these types: Strapi stores them as varchar(255). Quorum's columns are
+ * text, so the bound is the validation's: a longer value is a 400 naming the field, not a row anyone
+ * can fill with megabytes.
+ */
+export const USER_STRING_MAX = 255;
+const max = USER_STRING_MAX;
+
 const user = {
   kind: 'collectionType',
   collectionName: 'up_users',
   info: { name: 'user', description: '', singularName: 'user', pluralName: 'users', displayName: 'User' },
   options: { draftAndPublish: false },
   attributes: {
-    username: { type: 'string', minLength: 3, unique: true, configurable: false, required: true },
+    username: {
+      type: 'string',
+      minLength: 3,
+      maxLength: max,
+      unique: true,
+      configurable: false,
+      required: true,
+    },
     // Unique here (Strapi checks it in its controllers only): two concurrent sign-ups cannot share an address.
-    email: { type: 'email', minLength: 6, unique: true, configurable: false, required: true },
-    provider: { type: 'string', configurable: false },
-    password: { type: 'password', minLength: 6, configurable: false, private: true, searchable: false },
-    resetPasswordToken: { type: 'string', configurable: false, private: true, searchable: false },
-    confirmationToken: { type: 'string', configurable: false, private: true, searchable: false },
+    email: {
+      type: 'email',
+      minLength: 6,
+      maxLength: max,
+      unique: true,
+      configurable: false,
+      required: true,
+    },
+    provider: { type: 'string', maxLength: max, configurable: false },
+    password: {
+      type: 'password',
+      minLength: 6,
+      maxLength: max,
+      configurable: false,
+      private: true,
+      searchable: false,
+    },
+    resetPasswordToken: {
+      type: 'string',
+      maxLength: max,
+      configurable: false,
+      private: true,
+      searchable: false,
+    },
+    confirmationToken: {
+      type: 'string',
+      maxLength: max,
+      configurable: false,
+      private: true,
+      searchable: false,
+    },
     confirmed: { type: 'boolean', default: false, configurable: false },
     blocked: { type: 'boolean', default: false, configurable: false },
     role: {
@@ -44,9 +86,9 @@ const role = {
   info: { name: 'role', description: '', singularName: 'role', pluralName: 'roles', displayName: 'Role' },
   options: { draftAndPublish: false },
   attributes: {
-    name: { type: 'string', minLength: 3, required: true, configurable: false },
-    description: { type: 'string', configurable: false },
-    type: { type: 'string', unique: true, configurable: false },
+    name: { type: 'string', minLength: 3, maxLength: max, required: true, configurable: false },
+    description: { type: 'string', maxLength: max, configurable: false },
+    type: { type: 'string', maxLength: max, unique: true, configurable: false },
     permissions: {
       type: 'relation',
       relation: 'oneToMany',
@@ -76,7 +118,7 @@ const permission = {
   },
   options: { draftAndPublish: false },
   attributes: {
-    action: { type: 'string', required: true, configurable: false },
+    action: { type: 'string', maxLength: max, required: true, configurable: false },
     // Quorum's addition: a filters object (with $user.* variables) compiled into the query's WHERE clause.
     conditions: { type: 'json', configurable: false },
     role: {
@@ -106,6 +148,7 @@ export function usersPermissionsSchemas(appDir: string): SchemaFile[] {
     } catch (err) {
       throw new SchemaError(`${EXTENSION}: not valid JSON (${(err as Error).message})`);
     }
+    throwIfInvalid([checkSchemaDefinition(EXTENSION, 'contentType', parsed)]);
     const added = Object.entries(parsed.attributes ?? {}).filter(([name]) => !(name in user.attributes));
     userDefinition = { ...user, attributes: { ...user.attributes, ...Object.fromEntries(added) } };
     userPath = EXTENSION;

@@ -61,7 +61,7 @@ export class Users {
   }
 
   async byColumn(
-    column: 'email' | 'username' | 'reset_password_token' | 'confirmation_token',
+    column: 'document_id' | 'email' | 'username' | 'reset_password_token' | 'confirmation_token',
     value: string,
   ): Promise<UserRecord | undefined> {
     const row = await this.core.database.db
@@ -108,6 +108,23 @@ export class Users {
     });
     if (!updated) throw new NotFoundError('User not found');
     return updated;
+  }
+
+  /**
+   * After a successful login with a hash of an older scheme (a bcrypt hash imported from Strapi): stores
+   * an argon2id hash of the password just verified. Only if the stored hash is still the one verified,
+   * so a password changed meanwhile is not overwritten. A direct update: the password is private, so no
+   * answer or cached read shows it, and a login is not an edit of the user (updatedAt stays).
+   */
+  async upgradePasswordHash(record: UserRecord, password: string): Promise<void> {
+    if (!record.password || !this.core.passwords.needsRehash(record.password)) return;
+    const upgraded = await this.core.passwords.hash(password);
+    await this.core.database.db
+      .updateTable(this.type().tableName)
+      .set({ password: upgraded })
+      .where('id', '=', record.id)
+      .where('password', '=', record.password)
+      .execute();
   }
 
   async remove(record: Pick<UserRecord, 'documentId'>): Promise<void> {

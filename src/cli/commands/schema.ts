@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { exportSchema } from '../../core/schema/export.js';
 import { openDatabase } from '../../node/database.js';
-import { commandContext, output, type CommonOptions } from '../context.js';
+import { commandContext, output, type CommonOptions } from '../command-context.js';
 
 export function registerSchema(program: Command): void {
   const schema = program.command('schema').description('inspect and change the database schema');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { commandContext, type CommonOptions } from '../context.js';
+import { commandContext, type CommonOptions } from '../command-context.js';
 import { CommandError } from '../errors.js';
+import { handleStopSignals } from '../signals.js';
 
 interface StartOptions extends CommonOptions {
   port?: string;
@@ -19,34 +20,32 @@ export function registerStart(program: Command): void {
       const { config, logger } = commandContext(options, { port, host: options.host });
       const started = Date.now();
       // Loaded here, not at the top: the HTTP stack is the heaviest import and only `start` needs it.
-      const [{ createNode }, { printDemoAccess }] = await Promise.all([
+      const [{ createNode }, { printDemoAccess }, { assertCanListen, listenError }] = await Promise.all([
         import('../../node/node.js'),
         import('../../node/demo.js'),
+        import('../../node/port-check.js'),
       ]);
+      const { host, port: listenPort } = config.server;
+      // Before the database: a port in use must not cost migrations, a seed and a leader election.
+      await assertCanListen(host, listenPort);
       const node = await createNode(config, { logger });
-      const url = await node.listen();
+      let url: string;
+      try {
+        url = await node.listen();
+      } catch (err) {
+        // Taken between the check and now: leave the cluster and the database cleanly, then say why.
+        await node.stop({ drainMs: 0 }).catch(() => undefined);
+        throw listenError(err, host, listenPort);
+      }
       logger.info({ url, ms: Date.now() - started, database: config.database.kind }, 'Quorum node ready');
       if (config.demo.banner || config.demo.printReadOnlyToken) await printDemoAccess(node, url);
 
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal, drainMs: config.server.drainMs }, 'draining before shutdown');
-        node.stop().then(
-          () => {
-            logger.info('stopped');
-            logger.flush();
-            process.exitCode = 0;
-          },
-          (err: Error) => {
-            logger.error({ err }, 'error while stopping');
-            process.exitCode = 1;
-          },
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+      handleStopSignals({
+        logger,
+        drainMs: config.server.drainMs,
+        interactive: process.stdin.isTTY === true,
+        stop: (drainMs) => node.stop({ drainMs }),
+      });
     });
 }
 

@@ -3,7 +3,7 @@ import { ApiTokens, API_TOKEN_TYPES, type ApiTokenType } from '../../auth/api-to
 import { deriveKey, resolveSecret } from '../../config/index.js';
 import { openDatabase } from '../../node/database.js';
 import { announceFromOutside, TOPICS } from '../../node/cluster.js';
-import { commandContext, output, type CommonOptions } from '../context.js';
+import { commandContext, output, type CommonOptions } from '../command-context.js';
 import { CommandError } from '../errors.js';
 
 async function withTokens<T>(options: CommonOptions, fn: (tokens: ApiTokens) => Promise<T>): Promise<T> {

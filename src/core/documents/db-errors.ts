@@ -1,5 +1,6 @@
-import { DbError, translateDbError } from '../../db/errors.js';
-import { ServiceUnavailableError, ValidationError, validationErrors } from '../errors.js';
+import { onUniqueViolation } from '../../db/errors.js';
+import { dbErrorAnswer } from '../db-answers.js';
+import { validationErrors } from '../errors.js';
 import type { ContentType } from '../schema/model.js';
 
 /**
@@ -9,30 +10,16 @@ import type { ContentType } from '../schema/model.js';
  */
 export async function withDbErrors<T>(type: ContentType, write: () => Promise<T>): Promise<T> {
   try {
-    return await write();
+    return await onUniqueViolation(write, (err) => {
+      const attribute = attributeFor(type, err.constraint);
+      const message = 'This attribute must be unique';
+      return validationErrors(
+        [{ path: attribute ? [attribute] : [], message, name: 'ValidationError' }],
+        'QUORUM_NOT_UNIQUE',
+      );
+    });
   } catch (err) {
-    const translated = translateDbError(err);
-    if (!(translated instanceof DbError)) throw err;
-    switch (translated.kind) {
-      case 'unique': {
-        const attribute = attributeFor(type, translated.constraint);
-        throw validationErrors([
-          {
-            path: attribute ? [attribute] : [],
-            message: 'This attribute must be unique',
-            name: 'ValidationError',
-          },
-        ]);
-      }
-      case 'value_too_large':
-        throw new ValidationError('A value is too large to be stored');
-      case 'invalid_value':
-        throw new ValidationError('A value is out of range for its attribute');
-      case 'unavailable':
-        throw new ServiceUnavailableError('The database is unavailable, try again later');
-      default:
-        throw err;
-    }
+    throw dbErrorAnswer(err, 'write') ?? err;
   }
 }
 

@@ -3,10 +3,9 @@ import type { Executor } from '../../db/types.js';
 import type { CoreContext } from '../context.js';
 import { FULL_ACCESS } from '../access.js';
 import { parsePopulate } from '../query/populate.js';
-import { defaultFields } from '../query/fields.js';
 import type { Status } from '../query/types.js';
-import type { ContentType } from '../schema/model.js';
-import { compilePopulate, runPopulate, type PopulatePlan } from './populate.js';
+import { defaultFields, type ContentType } from '../schema/model.js';
+import { compilePopulate, runPopulate, type PopulatePlan } from './populate-reads.js';
 import { findRow, readDocument } from './rows.js';
 import type { Document } from './serialize.js';
 

@@ -8,8 +8,8 @@ import { RENDERED, renderedArray } from '../query/render.js';
 import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
 import type { AccessScope } from '../access.js';
-import { resolveAccess, type ResolvedAccess } from './access.js';
-import { planReadPopulate, runPopulate, type PopulatePlan } from './populate.js';
+import { resolveAccess, type ResolvedAccess } from './access-checks.js';
+import { planReadPopulate, runPopulate, type PopulatePlan } from './populate-reads.js';
 import { rowSerializer, type Document, type RowSerializer } from './serialize.js';
 
 export type PaginationMeta =
@@ -91,7 +91,8 @@ async function documents(
   rows: Record<string, unknown>[],
 ): Promise<Document[]> {
   const docs = rows.map(plan.serialize);
-  if (plan.populate.nodes.length) await runPopulate(ctx, plan.populate, docs, rows);
+  if (plan.populate.nodes.length)
+    await runPopulate(ctx, plan.populate, docs, { rows, maxDocuments: ctx.limits.maxPopulatedDocuments });
   return docs;
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/types.js';
 import type { CoreContext } from '../context.js';
-import { ValidationError, invalidKey, validationErrors, type FieldError } from '../errors.js';
+import { ValidationError, invalidKey, missingData, validationErrors, type FieldError } from '../errors.js';
 import { isPlainObject } from '../query/raw.js';
 import type { Component, ContentType, Model, ScalarAttribute } from '../schema/model.js';
 import type { Schema } from '../schema/registry.js';
@@ -49,7 +49,7 @@ interface Reader {
 
 export function assertDataObject(data: unknown): asserts data is Record<string, unknown> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ValidationError('Missing "data" payload in the request body');
+    throw missingData();
   }
 }
 
@@ -341,5 +341,5 @@ export async function checkUnique(
         name: 'ValidationError',
       });
   }
-  if (errors.length) throw validationErrors(errors);
+  if (errors.length) throw validationErrors(errors, 'QUORUM_NOT_UNIQUE');
 }

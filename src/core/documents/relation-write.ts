@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/types.js';
-import { ValidationError, validationErrors, type FieldError } from '../errors.js';
+import type { CoreContext } from '../context.js';
+import { ForbiddenError, ValidationError, validationErrors, type FieldError } from '../errors.js';
 import type { RelationStorage } from '../schema/relations.js';
 import type { Schema } from '../schema/registry.js';
 import type { ContentType } from '../schema/model.js';
 import { ownedRelations } from '../schema/relations.js';
-import type { Position, RelationChange, RelationRef } from './relation-input.js';
+import { checkUpdates, outsideAfterWrite, type ResolvedAccess } from './access-checks.js';
+import type { Path, Position, RelationChange, RelationRef } from './relation-input.js';
 
 /**
  * Applying relation writes. Links join an owner row to a target document (see schema/relations.ts);
@@ -52,19 +54,72 @@ async function resolveRefs(
   for (const ref of refs) {
     const documentId =
       ref.id !== undefined ? byId.get(ref.id) : known.has(ref.documentId!) ? ref.documentId! : undefined;
-    if (documentId === undefined) {
-      const label = ref.id !== undefined ? `id ${ref.id}` : `documentId "${ref.documentId}"`;
-      errors.push({
-        path: [...ref.path],
-        message: `${ref.path.join('.')}: no ${target.uid} document with ${label}`,
-        name: 'ValidationError',
-      });
-    } else {
-      resolved.set(ref, documentId);
-    }
+    if (documentId === undefined) errors.push(missingRef(target, ref));
+    else resolved.set(ref, documentId);
   }
   if (errors.length) throw validationErrors(errors);
   return resolved;
+}
+
+function missingRef(target: ContentType, ref: RelationRef): FieldError {
+  const label = ref.id !== undefined ? `id ${ref.id}` : `documentId "${ref.documentId}"`;
+  return {
+    path: [...ref.path],
+    message: `${ref.path.join('.')}: no ${target.uid} document with ${label}`,
+    name: 'ValidationError',
+  };
+}
+
+/**
+ * Links owned by other documents than the one written change only if the caller may update those
+ * documents (checkUpdates, the update route's rule). Without the update grant on their type: 403, as
+ * `PUT` on them. Outside its conditions they do not exist for the caller: a reference to one gets
+ * exactly the answer a reference to a missing document gets (so the answer tells nothing the caller
+ * may not know), and one changed without being named (dropped by `set`, or a one-owner target taken
+ * from it) is refused at the attribute's path without naming it.
+ */
+async function requireOwnersWritable(
+  ctx: CoreContext,
+  trx: Executor,
+  owner: ContentType,
+  change: RelationChange,
+  changed: ReadonlySet<string>,
+  resolved: ReadonlyMap<RelationRef, string>,
+  access: ResolvedAccess,
+  what: string,
+): Promise<void> {
+  const check = await checkUpdates(ctx, trx, owner, changed, access);
+  if (check.kind === 'allowed') return;
+  const path = change.path.join('.');
+  if (check.kind === 'forbidden')
+    throw new ForbiddenError(
+      `${path}: writing this relation changes ${owner.uid} documents (needs ${owner.uid}.update)`,
+    );
+  const errors: FieldError[] = [];
+  const named = new Set<string>();
+  for (const [ref, documentId] of resolved) {
+    if (!check.documentIds.has(documentId)) continue;
+    named.add(documentId);
+    errors.push(missingRef(owner, ref));
+  }
+  if ([...check.documentIds].some((id) => !named.has(id)))
+    errors.push(unnamedChange(change.path, `${path}: ${what} ${owner.uid} documents you may not update`));
+  throw validationErrors(errors);
+}
+
+function unnamedChange(path: Path, message: string): FieldError {
+  return { path: [...path], message, name: 'ValidationError' };
+}
+
+/** After the write: the owner documents it changed must still be inside the caller's conditions. */
+async function requireOwnersStillWithin(
+  ctx: CoreContext,
+  trx: Executor,
+  owner: ContentType,
+  changed: ReadonlySet<string>,
+  access: ResolvedAccess,
+): Promise<void> {
+  if ((await checkUpdates(ctx, trx, owner, changed, access)).kind !== 'allowed') throw outsideAfterWrite();
 }
 
 function allRefs(change: RelationChange): RelationRef[] {
@@ -151,12 +206,18 @@ function place(
   list.splice('before' in position ? index : index + 1, 0, id);
 }
 
-/** Owner side: rewrites the links of one owner row (`fresh`: a row created in this write, with no links yet). */
+/**
+ * Owner side: rewrites the links of one owner row (`fresh`: a row created in this write, with no links
+ * yet). `access`: the caller's, when the row is a document's (a one-owner target taken from another
+ * document changes that document too).
+ */
 export async function writeOwnerLinks(
+  ctx: CoreContext,
   trx: Executor,
   sourceId: number,
   change: RelationChange,
   fresh = false,
+  access?: ResolvedAccess,
 ): Promise<void> {
   const { storage } = change.view;
   const table = storage.table;
@@ -178,7 +239,28 @@ export async function writeOwnerLinks(
   const kept = new Map(current.map((row) => [row.target_document_id, row.target_ord]));
 
   if (current.length) await trx.deleteFrom(table).where('source_id', '=', sourceId).execute();
-  if (storage.targetToOne && list.length) await releaseTargets(trx, storage, sourceId, list);
+  if (storage.targetToOne && list.length) {
+    // Component owners are not checked: the rows losing a target would have to be traced to their
+    // documents (linkingDocuments does that for files); no fixture or known schema needs it yet.
+    const owner = storage.owner.modelType === 'contentType' ? storage.owner : undefined;
+    const losing =
+      access?.limitsUpdates && owner
+        ? await releasedDocuments(trx, storage, owner, sourceId, list)
+        : undefined;
+    if (losing?.size)
+      await requireOwnersWritable(
+        ctx,
+        trx,
+        owner!,
+        change,
+        losing,
+        new Map(),
+        access!,
+        'would take documents away from',
+      );
+    await releaseTargets(trx, storage, sourceId, list);
+    if (losing?.size) await requireOwnersStillWithin(ctx, trx, owner!, losing, access!);
+  }
   for (const [index, targetDocumentId] of list.entries()) {
     const targetOrd = kept.get(targetDocumentId) ?? (await nextTargetOrd(trx, table, targetDocumentId));
     await trx
@@ -200,6 +282,32 @@ async function nextTargetOrd(trx: Executor, table: string, targetDocumentId: str
     .where('target_document_id', '=', targetDocumentId)
     .executeTakeFirst();
   return Number(row?.next ?? 0);
+}
+
+/** The other documents whose row of the same status as `sourceId` links one of `targets` (releaseTargets unlinks them). */
+async function releasedDocuments(
+  trx: Executor,
+  storage: RelationStorage,
+  owner: ContentType,
+  sourceId: number,
+  targets: readonly string[],
+): Promise<Set<string>> {
+  const self = await trx
+    .selectFrom(owner.tableName)
+    .select(['published_at'])
+    .where('id', '=', sourceId)
+    .executeTakeFirst();
+  const isDraft = self?.published_at === null || self?.published_at === undefined;
+  const rows = await trx
+    .selectFrom(`${storage.table} as l`)
+    .innerJoin(`${owner.tableName} as o`, 'o.id', 'l.source_id')
+    .select('o.document_id as documentId')
+    .distinct()
+    .where('l.target_document_id', 'in', targets)
+    .where('l.source_id', '<>', sourceId)
+    .where('o.published_at', isDraft ? 'is' : 'is not', null)
+    .execute();
+  return new Set(rows.map((row) => row.documentId as string));
 }
 
 /**
@@ -240,12 +348,19 @@ async function releaseTargets(
  * Inverse side (a `mappedBy` attribute written on document `documentId`): changes the owner documents'
  * links to it. A write that publishes changes the owners' draft and published rows; a draft-only write
  * changes their drafts (publishing the document later carries it over, see syncInverseLinks).
+ *
+ * The links are the owners' (Strapi v5 stores them with the owner, and writing them from here updates
+ * the owner rows), so every owner document gaining or losing its link must be one the caller may
+ * update: requireOwnersWritable. Reordering the list only renumbers this side's order column, which
+ * is the inverse document's own, and needs nothing more.
  */
 export async function writeInverseLinks(
+  ctx: CoreContext,
   trx: Executor,
   documentId: string,
   change: RelationChange,
   publish: boolean,
+  access: ResolvedAccess,
 ): Promise<void> {
   const { storage } = change.view;
   const owner = storage.owner as ContentType;
@@ -275,6 +390,9 @@ export async function writeInverseLinks(
   const wanted = new Set(list);
 
   const removed = current.map((row) => row.document_id).filter((id) => !wanted.has(id));
+  const had = new Set(current.map((row) => row.document_id));
+  const changed = new Set([...removed, ...list.filter((id) => !had.has(id))]);
+  await requireOwnersWritable(ctx, trx, owner, change, changed, resolved, access, 'would unlink');
   if (removed.length) {
     await trx
       .deleteFrom(table)
@@ -335,35 +453,7 @@ export async function writeInverseLinks(
         .execute();
     }
   }
-}
-
-/**
- * Copies the owned links of row `fromId` to row `toId` (publishing copies the draft's relations); `only`
- * limits the copy to some attributes when the caller knows the others have no links.
- */
-export async function copyOwnedLinks(
-  trx: Executor,
-  schema: Schema,
-  ownerUid: string,
-  fromId: number,
-  toId: number,
-  only?: ReadonlySet<string>,
-): Promise<void> {
-  for (const storage of ownedRelations(schema)) {
-    if (storage.owner.uid !== ownerUid || (only && !only.has(storage.ownerAttribute.name))) continue;
-    const table = sql.table(storage.table);
-    if (storage.targetToOne && storage.owner.modelType === 'contentType') {
-      // The published copy takes its targets from other published rows (one owner per status).
-      await sql`delete from ${table} where target_document_id in (select target_document_id from ${table} where source_id = ${fromId})
-        and source_id in (select id from ${sql.table(storage.owner.tableName)} where published_at is not null and id <> ${toId})`.execute(
-        trx,
-      );
-    }
-    await sql`insert into ${table} (source_id, target_document_id, source_ord, target_ord)
-      select cast(${toId} as integer), target_document_id, source_ord, target_ord from ${table} where source_id = ${fromId}`.execute(
-      trx,
-    );
-  }
+  await requireOwnersStillWithin(ctx, trx, owner, changed, access);
 }
 
 /**

@@ -4,9 +4,8 @@ import type { CoreContext } from '../context.js';
 import { integerLiteral, statusCondition } from '../query/compile.js';
 import type { Status } from '../query/types.js';
 import type { ContentType, ScalarAttribute } from '../schema/model.js';
+import { copyComponents, copyOwnedLinks, deleteRows } from '../schema/row-trees.js';
 import { rowSerializer, type Document } from './serialize.js';
-import { copyComponents, deleteRows } from './component-write.js';
-import { copyOwnedLinks } from './relation-write.js';
 
 /** Row-level building blocks shared by the write operations. */
 

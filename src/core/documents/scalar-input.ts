@@ -19,6 +19,19 @@ import {
 const UNSTORABLE = 'must be valid Unicode text without NUL characters';
 
 /**
+ * The bound of a `string`, `email` or `uid` attribute that sets no maxLength: Strapi stores them as
+ * varchar(255) (and PostgreSQL refuses longer values there, with a 500). Quorum's columns are text, so
+ * without this a single value could be as large as the body limit. `text` and `richtext` are longtext
+ * in Strapi: bounded only by the body limit here too.
+ */
+export const DEFAULT_STRING_MAX = 255;
+const DEFAULT_MAX_LENGTH: Partial<Record<string, number>> = {
+  string: DEFAULT_STRING_MAX,
+  email: DEFAULT_STRING_MAX,
+  uid: DEFAULT_STRING_MAX,
+};
+
+/**
  * Validates one scalar value from a request body and returns its normalized form, or the message a
  * client sees (yup-style, as Strapi words them: "<name> must be …"). `null` is handled by the caller.
  */
@@ -34,6 +47,7 @@ export function validateScalar(
   if (STRING_TYPES.has(type)) {
     if (typeof value !== 'string') return fail('must be a `string` type');
     if (!isStorableText(value)) return fail(UNSTORABLE);
+    const maxLength = attribute.maxLength ?? DEFAULT_MAX_LENGTH[type];
     const length = [...value].length;
     // As in Strapi v5, drafts may be shorter than minLength; publishing enforces it (checkPublishable).
     if (
@@ -44,8 +58,7 @@ export function validateScalar(
     ) {
       return fail(`must be at least ${attribute.minLength} characters`);
     }
-    if (attribute.maxLength !== undefined && length > attribute.maxLength)
-      return fail(`must be at most ${attribute.maxLength} characters`);
+    if (maxLength !== undefined && length > maxLength) return fail(`must be at most ${maxLength} characters`);
     // Strapi's email validator refuses the empty string (`.email().min(1, '${path} cannot be empty')`).
     if (type === 'email' && value === '') return fail('cannot be empty');
     if (type === 'email' && !isEmail(value)) return fail('must be a valid email');

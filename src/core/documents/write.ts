@@ -2,14 +2,15 @@ import { createId } from '@paralleldrive/cuid2';
 import type { Executor } from '../../db/types.js';
 import type { AccessScope } from '../access.js';
 import type { CoreContext } from '../context.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { parseSingleQuery } from '../query/parse.js';
 import type { FindQuery } from '../query/types.js';
 import type { ContentType } from '../schema/model.js';
-import { deleteRows, writeRowRelations } from './component-write.js';
+import { deleteRows } from '../schema/row-trees.js';
+import { writeRowRelations } from './component-write.js';
 import { withDbErrors } from './db-errors.js';
 import { checkPublishable, checkUnique, readInput, type WriteInput } from './input.js';
-import { compilePopulate, runPopulate } from './populate.js';
+import { compilePopulate, runPopulate } from './populate-reads.js';
 import { checkStoredComponents } from './publish-checks.js';
 import { deleteInboundLinks, syncInverseLinks, writeInverseLinks } from './relation-write.js';
 import { findFirstRow, findRow, insertRow, nowIso, publishDraft, readDocument, toColumns } from './rows.js';
@@ -17,7 +18,13 @@ import type { Document } from './serialize.js';
 import { writeTransaction } from './transaction.js';
 import { emitEvents, entrySnapshot, type DocumentEvent, type EventContext } from './events.js';
 import type { Status } from '../query/types.js';
-import { matchesConditions, resolveAccess, type ResolvedAccess } from './access.js';
+import {
+  matchesConditions,
+  outsideAfterWrite,
+  resolveAccess,
+  writeStatus,
+  type ResolvedAccess,
+} from './access-checks.js';
 
 /**
  * The write operations behind POST/PUT/DELETE (and every other API that writes documents). Each is a
@@ -74,7 +81,7 @@ export async function createDocument(
   return withDbErrors(type, () =>
     writeTransaction(ctx, type.uid, async (trx) => {
       const documentId = createId();
-      const id = await insertDocument(ctx, trx, type, documentId, input, publish);
+      const id = await insertDocument(ctx, trx, type, documentId, input, publish, access);
       // The authors first: an admin's own-documents condition is on created_by_id.
       await recordAuthors(trx, type, documentId, authorColumns(options.actor));
       await requireWithinConditions(ctx, trx, type, documentId, access);
@@ -92,6 +99,7 @@ async function insertDocument(
   documentId: string,
   input: WriteInput,
   publish: boolean,
+  access: ResolvedAccess,
 ): Promise<number> {
   const now = nowIso();
   const base = { document_id: documentId, created_at: now, updated_at: now, ...toColumns(ctx, input.values) };
@@ -101,7 +109,7 @@ async function insertDocument(
     ...base,
     published_at: type.draftAndPublish ? null : now,
   });
-  await writeRelations(ctx, trx, type, rowId, documentId, input, publish, true);
+  await writeRelations(ctx, trx, type, rowId, documentId, input, publish, access, true);
   if (!type.draftAndPublish || !publish) return rowId;
   await checkUnique(ctx, trx, type, input.values, 'published', documentId);
   const written = new Set([
@@ -119,12 +127,14 @@ async function writeRelations(
   documentId: string,
   input: WriteInput,
   publish: boolean,
+  access: ResolvedAccess,
   fresh = false,
 ): Promise<void> {
   const schema = ctx.schema();
-  await writeRowRelations(ctx, trx, schema, type, rowId, input, fresh);
+  await writeRowRelations(ctx, trx, schema, type, rowId, input, fresh, access);
   for (const change of input.relations)
-    if (change.view.side === 'inverse') await writeInverseLinks(trx, documentId, change, publish);
+    if (change.view.side === 'inverse')
+      await writeInverseLinks(ctx, trx, documentId, change, publish, access);
 }
 
 /** The response of a write: the row with the requested fields and populate. */
@@ -138,7 +148,9 @@ async function respond(
   const document = await readDocument(ctx, trx, type, id, query.fields);
   if (query.populate.length) {
     const plan = compilePopulate(ctx.database, query.populate, query.status);
-    await runPopulate({ ...ctx, database: { ...ctx.database, db: trx } }, plan, [document]);
+    await runPopulate({ ...ctx, database: { ...ctx.database, db: trx } }, plan, [document], {
+      maxDocuments: ctx.limits.maxPopulatedDocuments,
+    });
   }
   return document;
 }
@@ -161,7 +173,7 @@ export async function updateDocument(
       const current = await findRow(trx, type, documentId, status);
       // A document outside the caller's conditions is, for them, a document that does not exist.
       if (!current || !(await matchesConditions(ctx, trx, type, documentId, status, access))) return null;
-      const id = await updateRows(ctx, trx, type, current, input, publish);
+      const id = await updateRows(ctx, trx, type, current, input, publish, access);
       await recordAuthors(
         trx,
         type,
@@ -203,9 +215,8 @@ async function recordAuthors(
 }
 
 /**
- * A write must leave the document inside the caller's conditions: a user allowed to edit their own
- * articles may not create one for someone else, nor hand theirs over. Checked inside the transaction,
- * so a refused write changes nothing.
+ * A write must leave the document inside the caller's conditions (outsideAfterWrite). Checked inside
+ * the transaction, so a refused write changes nothing.
  */
 async function requireWithinConditions(
   ctx: CoreContext,
@@ -215,10 +226,8 @@ async function requireWithinConditions(
   access: ResolvedAccess,
 ): Promise<void> {
   if (!access.conditions) return;
-  const status = type.draftAndPublish ? 'draft' : 'published';
-  if (!(await matchesConditions(ctx, trx, type, documentId, status, access))) {
-    throw new ForbiddenError('The document would be outside what you may write');
-  }
+  if (!(await matchesConditions(ctx, trx, type, documentId, writeStatus(type), access)))
+    throw outsideAfterWrite();
 }
 
 async function updateRows(
@@ -228,6 +237,7 @@ async function updateRows(
   current: Record<string, unknown>,
   input: WriteInput,
   publish: boolean,
+  access: ResolvedAccess,
 ): Promise<number> {
   const documentId = current.document_id as string;
   const id = Number(current.id);
@@ -239,7 +249,7 @@ async function updateRows(
     .set({ ...toColumns(ctx, input.values), updated_at: now })
     .where('id', '=', id)
     .execute();
-  await writeRelations(ctx, trx, type, id, documentId, input, publish);
+  await writeRelations(ctx, trx, type, id, documentId, input, publish, access);
   if (!type.draftAndPublish || !publish) return id;
   return publishStoredDraft(ctx, trx, type, current, input.values, now);
 }
@@ -272,24 +282,27 @@ export async function publishStoredDraft(
   return publishDraft(ctx, trx, type, id, documentId, now);
 }
 
-/** Deletes every row of the document (draft and published). Deleting a missing document is not an error. */
+/**
+ * Deletes every row of the document (draft and published). Deleting a missing document is not an
+ * error; the answer says whether there was one (one outside the caller's conditions is not one).
+ */
 export async function deleteDocument(
   ctx: CoreContext,
   type: ContentType,
   documentId: string,
   options: DeleteOptions,
-): Promise<void> {
+): Promise<boolean> {
   const access = resolveAccess(ctx, type, options.access);
   rejectDraftDelete(access, type, options.params);
-  await writeTransaction(ctx, type.uid, async (trx) => {
+  return writeTransaction(ctx, type.uid, async (trx) => {
     const rows = await trx
       .selectFrom(type.tableName)
       .select('id')
       .where('document_id', '=', documentId)
       .execute();
-    if (rows.length === 0) return;
-    const status = type.draftAndPublish ? 'draft' : 'published';
-    if (!(await matchesConditions(ctx, trx, type, documentId, status, access))) return;
+    if (rows.length === 0) return false;
+    const status = writeStatus(type);
+    if (!(await matchesConditions(ctx, trx, type, documentId, status, access))) return false;
     // The entry of entry.delete is the document as it was: its published version, else its draft.
     const entry =
       (await entrySnapshot(ctx, trx, type, documentId, 'published')) ??
@@ -303,6 +316,7 @@ export async function deleteDocument(
     await deleteInboundLinks(trx, ctx.schema(), type, documentId);
     if (entry)
       await emitEvents(ctx, trx, type, documentId, [{ event: 'entry.delete', status, entry }], options.event);
+    return true;
   });
 }
 
@@ -345,9 +359,9 @@ export async function upsertSingleDocument(
       let id: number;
       const documentId = current ? (current.document_id as string) : createId();
       if (current) {
-        id = await updateRows(ctx, trx, type, current, input, publish);
+        id = await updateRows(ctx, trx, type, current, input, publish, access);
       } else {
-        id = await insertDocument(ctx, trx, type, documentId, input, publish);
+        id = await insertDocument(ctx, trx, type, documentId, input, publish, access);
       }
       await recordAuthors(
         trx,
@@ -355,6 +369,8 @@ export async function upsertSingleDocument(
         documentId,
         authorColumns(options.actor, current, publish && type.draftAndPublish),
       );
+      // As for collection types: the written document must be inside the caller's conditions.
+      await requireWithinConditions(ctx, trx, type, documentId, access);
       await emitEvents(
         ctx,
         trx,
@@ -368,23 +384,23 @@ export async function upsertSingleDocument(
   );
 }
 
-/** DELETE /api/:singular. */
+/** DELETE /api/:singular. Says whether there was a document (for the caller) to delete. */
 export async function deleteSingleDocument(
   ctx: CoreContext,
   type: ContentType,
   options: DeleteOptions,
-): Promise<void> {
+): Promise<boolean> {
   const access = resolveAccess(ctx, type, options.access);
   rejectDraftDelete(access, type, options.params);
-  await writeTransaction(ctx, type.uid, async (trx) => {
+  return writeTransaction(ctx, type.uid, async (trx) => {
     const rows = await trx.selectFrom(type.tableName).select(['id', 'document_id']).execute();
-    const status = type.draftAndPublish ? 'draft' : 'published';
+    const status = writeStatus(type);
     const documentId = rows[0]?.document_id as string | undefined;
-    if (documentId && !(await matchesConditions(ctx, trx, type, documentId, status, access))) return;
-    const entry = documentId
-      ? ((await entrySnapshot(ctx, trx, type, documentId, 'published')) ??
-        (await entrySnapshot(ctx, trx, type, documentId, 'draft')))
-      : undefined;
+    if (!documentId) return false;
+    if (!(await matchesConditions(ctx, trx, type, documentId, status, access))) return false;
+    const entry =
+      (await entrySnapshot(ctx, trx, type, documentId, 'published')) ??
+      (await entrySnapshot(ctx, trx, type, documentId, 'draft'));
     await deleteRows(
       trx,
       ctx.schema(),
@@ -393,7 +409,8 @@ export async function deleteSingleDocument(
     );
     for (const documentId of new Set(rows.map((row) => row.document_id as string)))
       await deleteInboundLinks(trx, ctx.schema(), type, documentId);
-    if (documentId && entry)
+    if (entry)
       await emitEvents(ctx, trx, type, documentId, [{ event: 'entry.delete', status, entry }], options.event);
+    return true;
   });
 }

@@ -7,16 +7,18 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
+import { equalsFolded, matchFolded } from '../../db/dialect-helpers.js';
 import type { Database } from '../../db/types.js';
 import type { Model, ScalarAttribute } from '../schema/model.js';
 import {
   linkedModel,
   type FilterNode,
   type FindQuery,
+  type JoinedRelation,
+  type PublicationFilter,
   type RelatedLink,
   type SortItem,
   type Status,
-  type SubQuery,
 } from './types.js';
 import { RENDERED, renderedDocument } from './render.js';
 
@@ -49,22 +51,6 @@ export interface CompiledFind {
    * asked for and the database can render every field (see render.ts).
    */
   readonly rendered?: CompiledQuery;
-}
-
-/**
- * A to-one relation read in the page's own statement, by a LEFT JOIN, instead of by a batched query of
- * its own: the relation's side is one link row per owner row (the relation writes keep it so), so the
- * join neither repeats nor drops page rows. Its columns come back as `<alias>_<field index>`
- * (`joinedColumn`), and `joinMarker` names the one holding the related id (null: nothing visible is
- * linked).
- */
-export interface JoinedRelation {
-  /** Unique within the statement; starts with `__`, which no attribute name can. */
-  readonly alias: string;
-  /** The attribute the relation is populated under. */
-  readonly name: string;
-  readonly link: Extract<RelatedLink, { kind: 'relation' }>;
-  readonly query: SubQuery;
 }
 
 /** Turns a validated FindQuery into SQL: one statement for the page, one for the total. */
@@ -185,8 +171,52 @@ function whereClause(
   const parts: RawBuilder<SqlBool>[] = [statusCondition(scope.status, ROOT)];
   if (extra?.documentId !== undefined)
     parts.push(sql<SqlBool>`${sql.ref(`${ROOT}.document_id`)} = ${extra.documentId}`);
+  for (const cohort of query.publication) {
+    const condition = publicationCondition(query.type, cohort, scope.status, ROOT);
+    if (condition) parts.push(condition);
+  }
   if (query.filters) parts.push(compileFilter(scope, query.filters, ROOT));
   return conjunction(parts);
+}
+
+/**
+ * Strapi's `publicationFilter` cohorts (packages/core/utils/src/publication-filter.ts): the rows of the
+ * requested status whose document's other version exists or not, and is newer or not. Undefined (no
+ * condition) on a type without draft & publish, as there.
+ */
+export function publicationCondition(
+  type: FindQuery['type'],
+  cohort: PublicationFilter,
+  status: Status,
+  alias: string,
+): RawBuilder<SqlBool> | undefined {
+  if (!type.draftAndPublish) return undefined;
+  const updated = type.fields.get('updatedAt')!.column;
+  const other = 'pv';
+  // The document's row of the other status, optionally compared by last update (draft newer: modified).
+  const otherVersion = (compare?: '>' | '<=') => {
+    const [draft, published] = status === 'draft' ? [alias, other] : [other, alias];
+    const newer = compare
+      ? sql` and ${sql.ref(`${draft}.${updated}`)} ${sql.raw(compare)} ${sql.ref(`${published}.${updated}`)}`
+      : sql``;
+    return sql<SqlBool>`exists (select 1 from ${sql.table(type.tableName)} as ${sql.id(other)} where ${sql.ref(`${other}.document_id`)} = ${sql.ref(`${alias}.document_id`)} and ${statusCondition(status === 'draft' ? 'published' : 'draft', other)}${newer})`;
+  };
+  switch (cohort) {
+    case 'never-published':
+    case 'never-published-document':
+      return status === 'published' ? FALSE : sql<SqlBool>`not ${otherVersion()}`;
+    case 'has-published-version':
+    case 'has-published-version-document':
+    case 'published-with-draft':
+      if (cohort === 'published-with-draft' && status === 'draft') return FALSE;
+      return otherVersion();
+    case 'published-without-draft':
+      return status === 'draft' ? FALSE : sql<SqlBool>`not ${otherVersion()}`;
+    case 'modified':
+      return otherVersion('>');
+    case 'unmodified':
+      return otherVersion('<=');
+  }
 }
 
 export function conjunction(parts: readonly RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
@@ -210,54 +240,239 @@ export function visibleRows(model: Model, status: Status, alias: string): RawBui
   return statusCondition(model.draftAndPublish ? status : 'published', alias);
 }
 
-export function compileFilter(scope: SqlScope, node: FilterNode, alias: string): RawBuilder<SqlBool> {
+/**
+ * A filter tree as SQL, with the meaning Strapi's LEFT JOINs give it. Strapi joins every relation and
+ * component a filter names (a row of nulls standing for "none") and keeps a document when some joined
+ * row satisfies the whole WHERE. Quorum reads each related node as one semi-join instead, which gives
+ * the same answers when negations are pushed down to the conditions (`negated`: De Morgan through
+ * `$and`/`$or`, and into a relation, where "not: some related row matches" becomes "some related row
+ * does not match", as it is per joined row), and when a document without related rows is matched
+ * against a row of nulls (see `onRowOfNulls`). SQL's three-valued logic then does the rest, inside
+ * each subquery as in Strapi's single statement.
+ */
+export function compileFilter(
+  scope: SqlScope,
+  node: FilterNode,
+  alias: string,
+  negated = false,
+): RawBuilder<SqlBool> {
   switch (node.kind) {
     case 'and':
+    case 'or': {
+      const joiner = (node.kind === 'and') !== negated ? sql` and ` : sql` or `;
       return sql<SqlBool>`(${sql.join(
-        node.children.map((c) => compileFilter(scope, c, alias)),
-        sql` and `,
+        node.children.map((c) => compileFilter(scope, c, alias, negated)),
+        joiner,
       )})`;
-    case 'or':
-      return sql<SqlBool>`(${sql.join(
-        node.children.map((c) => compileFilter(scope, c, alias)),
-        sql` or `,
-      )})`;
-    case 'not':
-      return sql<SqlBool>`not (${compileFilter(scope, node.child, alias)})`;
-    case 'condition':
-      return compileCondition(scope.database, node.field, node.operator, node.value, alias);
-    case 'related': {
-      const inner = scope.alias('r');
-      const related = relatedRows(scope, node.link, alias, inner);
-      const child = node.child ? sql<SqlBool>` and ${compileFilter(scope, node.child, inner)}` : sql``;
-      const exists = sql<SqlBool>`exists (select 1 from ${related.from} where ${related.where}${child})`;
-      return node.exists ? exists : sql<SqlBool>`not ${exists}`;
     }
+    case 'not':
+      return compileFilter(scope, node.child, alias, !negated);
+    case 'condition': {
+      const condition = compileCondition(scope.database, node.field, node.operator, node.value, alias);
+      return negated ? sql<SqlBool>`not (${condition})` : condition;
+    }
+    case 'related':
+      return compileRelated(scope, node, alias, negated);
+  }
+}
+
+type RelatedNode = Extract<FilterNode, { kind: 'related' }>;
+
+function compileRelated(
+  scope: SqlScope,
+  node: RelatedNode,
+  outer: string,
+  negated: boolean,
+): RawBuilder<SqlBool> {
+  const { link, child, restrict } = node;
+  if (!child) {
+    const any = relatedExists(scope, link, outer, restrict);
+    return node.exists !== negated ? any : sql<SqlBool>`not ${any}`;
+  }
+  if (!node.exists) return compileRelated(scope, { ...node, exists: true }, outer, !negated);
+  const where = (inner: string) => compileFilter(scope, child, inner, negated);
+  // Without related rows, the document is matched against the row of nulls its LEFT JOIN would give.
+  if (node.rowRequired || onRowOfNulls(child) !== (negated ? 'false' : 'true'))
+    return relatedExists(scope, link, outer, restrict, where);
+  // "Some related row matches, or there is none", as two uncorrelated sets of outer keys: PostgreSQL
+  // plans a correlated EXISTS under OR twice (as it is and as a hashed set, keeping the cheaper), so
+  // nested hops of them cost planning time exponential in the path's length (measured: 1.2 s for 10
+  // hops); a key IN a set is planned once.
+  const some = relatedKeys(scope, link, outer, restrict, where);
+  const any = relatedKeys(scope, link, outer, restrict);
+  return sql<SqlBool>`(${some} or not ${any})`;
+}
+
+/**
+ * Whether the row `outer` has a visible related row (matching `where`, when given), as `outer.<key> in
+ * (the keys of rows that have one)`: uncorrelated, computed once per statement.
+ */
+function relatedKeys(
+  scope: SqlScope,
+  link: RelatedLink,
+  outer: string,
+  restrict: FilterNode | undefined,
+  where?: (inner: string) => RawBuilder<SqlBool>,
+): RawBuilder<SqlBool> {
+  const inner = scope.alias('r');
+  const model = linkedModel(link);
+  const conditions = relatedConditions(scope, model, inner, restrict, where);
+  const rows = sql`${sql.table(model.tableName)} as ${sql.id(inner)}`;
+  const fence = scope.database.dialect.setFence;
+  if (link.kind === 'component') {
+    const owned = conjunction([
+      sql<SqlBool>`${sql.ref(`${inner}.parent_type`)} = ${link.parentUid}`,
+      sql<SqlBool>`${sql.ref(`${inner}.field`)} = ${link.field}`,
+      ...conditions,
+    ]);
+    return sql<SqlBool>`${sql.ref(`${outer}.id`)} in (select ${sql.ref(`${inner}.parent_id`)} from ${rows} where ${owned}${fence})`;
+  }
+  const { storage, side } = link.view;
+  const l = `${inner}_l`;
+  const [outerColumn, linkOuter, linkInner, innerColumn] =
+    side === 'owner'
+      ? ['id', 'source_id', 'target_document_id', 'document_id']
+      : ['document_id', 'target_document_id', 'source_id', 'id'];
+  const matching = sql`select ${sql.ref(`${inner}.${innerColumn}`)} from ${rows} where ${conjunction(conditions)}${fence}`;
+  return sql<SqlBool>`${sql.ref(`${outer}.${outerColumn}`)} in (select ${sql.ref(`${l}.${linkOuter}`)} from ${sql.table(storage.table)} as ${sql.id(l)} where ${sql.ref(`${l}.${linkInner}`)} in (${matching})${fence})`;
+}
+
+/** Which rows of a related model count: visible in the request's status, within `restrict`, matching `where`. */
+function relatedConditions(
+  scope: SqlScope,
+  model: Model,
+  inner: string,
+  restrict: FilterNode | undefined,
+  where?: (inner: string) => RawBuilder<SqlBool>,
+): RawBuilder<SqlBool>[] {
+  const conditions: RawBuilder<SqlBool>[] = [];
+  const visible = visibleRows(model, scope.status, inner);
+  if (visible) conditions.push(visible);
+  if (restrict) conditions.push(compileFilter(scope, restrict, inner));
+  if (where) conditions.push(where(inner));
+  return conditions;
+}
+
+type Truth = 'true' | 'false' | 'unknown';
+
+/**
+ * What a filter answers, in SQL's three-valued logic, for a row whose every column is null: the row a
+ * LEFT JOIN gives for a document with no related row. Only null tests are true or false of it; any
+ * other comparison with null is unknown.
+ */
+export function onRowOfNulls(node: FilterNode): Truth {
+  switch (node.kind) {
+    case 'and': {
+      const values = node.children.map(onRowOfNulls);
+      return values.includes('false') ? 'false' : values.includes('unknown') ? 'unknown' : 'true';
+    }
+    case 'or': {
+      const values = node.children.map(onRowOfNulls);
+      return values.includes('true') ? 'true' : values.includes('unknown') ? 'unknown' : 'false';
+    }
+    case 'not': {
+      const value = onRowOfNulls(node.child);
+      return value === 'true' ? 'false' : value === 'false' ? 'true' : 'unknown';
+    }
+    case 'condition':
+      switch (node.operator) {
+        case '$null':
+          return node.value ? 'true' : 'false';
+        case '$notNull':
+          return node.value ? 'false' : 'true';
+        case '$in':
+          // An empty list compiles to a constant (compileCondition).
+          return (node.value as unknown[]).length === 0 ? 'false' : 'unknown';
+        case '$notIn':
+          return (node.value as unknown[]).length === 0 ? 'true' : 'unknown';
+        default:
+          return 'unknown';
+      }
+    case 'related':
+      // The nulls have no related rows either: their own LEFT JOIN gives nulls again.
+      if (node.child) {
+        const value = onRowOfNulls(node.child);
+        if (node.exists) return value;
+        return value === 'true' ? 'false' : value === 'false' ? 'true' : 'unknown';
+      }
+      return node.exists ? 'false' : 'true';
   }
 }
 
 /**
- * FROM and WHERE of a correlated subquery reading, as `inner`, the rows linked to the row `outer`:
- * through the link table of a relation (either side), or the component rows pointing back at it.
+ * Whether the row `outer` has a visible related row (matching `where`, when given). Only the first hop
+ * is correlated with `outer`: the related rows that match are an uncorrelated `in (…)` set, which both
+ * databases compute once per statement, and `where`'s own relation hops nest the same way inside it. A
+ * path of n relations therefore costs n set computations (twice that at most, with the test for no
+ * related row at all); correlating every hop (exists inside exists) made it cost the product of the
+ * fan-outs along the path, exponential in its length (a 200-character `filters[author][articles][author]…`
+ * blocked a node for seconds). Components are read through their parent row directly: they hang off
+ * one row, and their nesting is bounded by the schema.
  */
-export function relatedRows(
+function relatedExists(
   scope: SqlScope,
   link: RelatedLink,
   outer: string,
+  restrict: FilterNode | undefined,
+  where?: (inner: string) => RawBuilder<SqlBool>,
+): RawBuilder<SqlBool> {
+  const inner = scope.alias('r');
+  const model = linkedModel(link);
+  const conditions = relatedConditions(scope, model, inner, restrict, where);
+  const rows = sql`${sql.table(model.tableName)} as ${sql.id(inner)}`;
+  if (link.kind === 'component') {
+    const all = conjunction([componentOf(link, sql.ref(`${outer}.id`), inner), ...conditions]);
+    return sql<SqlBool>`exists (select 1 from ${rows} where ${all})`;
+  }
+  const { storage, side } = link.view;
+  const l = `${inner}_l`;
+  const links = sql`${sql.table(storage.table)} as ${sql.id(l)}`;
+  const [outerColumn, linkOuter, linkInner, innerColumn] =
+    side === 'owner'
+      ? ['id', 'source_id', 'target_document_id', 'document_id']
+      : ['document_id', 'target_document_id', 'source_id', 'id'];
+  // The fence keeps PostgreSQL from merging the set into the outer query's joins, where it planned
+  // nested loops that evaluate the deeper hops again for every row of the hop above (exponential
+  // again); fenced, every hop is computed once, by hash joins.
+  const matching = sql`select ${sql.ref(`${inner}.${innerColumn}`)} from ${rows} where ${conjunction(conditions)}${scope.database.dialect.setFence}`;
+  return sql<SqlBool>`exists (select 1 from ${links} where ${sql.ref(`${l}.${linkOuter}`)} = ${sql.ref(`${outer}.${outerColumn}`)} and ${sql.ref(`${l}.${linkInner}`)} in (${matching}))`;
+}
+
+/** The component rows of `link` whose parent row has the id `parentId`, as `inner`. */
+function componentOf(
+  link: Extract<RelatedLink, { kind: 'component' }>,
+  parentId: Expression<unknown>,
+  inner: string,
+): RawBuilder<SqlBool> {
+  return conjunction([
+    sql<SqlBool>`${sql.ref(`${inner}.parent_id`)} = ${parentId}`,
+    sql<SqlBool>`${sql.ref(`${inner}.parent_type`)} = ${link.parentUid}`,
+    sql<SqlBool>`${sql.ref(`${inner}.field`)} = ${link.field}`,
+  ]);
+}
+
+/** The column of a row that a hop through `link` starts from: its document id on a relation's inverse side. */
+function hopKey(link: RelatedLink): 'id' | 'document_id' {
+  return link.kind === 'relation' && link.view.side === 'inverse' ? 'document_id' : 'id';
+}
+
+/**
+ * FROM and WHERE reading, as `inner`, the rows linked to the row whose `hopKey(link)` column is `key`:
+ * through the link table of a relation (either side), or the component rows pointing back at it.
+ */
+function relatedRows(
+  scope: SqlScope,
+  link: RelatedLink,
+  key: Expression<unknown>,
   inner: string,
 ): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool>; order: Expression<unknown> } {
   const model = linkedModel(link);
   const visible = visibleRows(model, scope.status, inner);
   const onVisible = visible ? sql` and ${visible}` : sql``;
   if (link.kind === 'component') {
-    const where = conjunction([
-      sql<SqlBool>`${sql.ref(`${inner}.parent_id`)} = ${sql.ref(`${outer}.id`)}`,
-      sql<SqlBool>`${sql.ref(`${inner}.parent_type`)} = ${link.parentUid}`,
-      sql<SqlBool>`${sql.ref(`${inner}.field`)} = ${link.field}`,
-    ]);
     return {
       from: sql`${sql.table(model.tableName)} as ${sql.id(inner)}`,
-      where,
+      where: componentOf(link, key, inner),
       order: sql.ref(`${inner}.ord`),
     };
   }
@@ -266,13 +481,13 @@ export function relatedRows(
   if (side === 'owner') {
     return {
       from: sql`${sql.table(storage.table)} as ${sql.id(l)} join ${sql.table(model.tableName)} as ${sql.id(inner)} on ${sql.ref(`${inner}.document_id`)} = ${sql.ref(`${l}.target_document_id`)}${onVisible}`,
-      where: sql<SqlBool>`${sql.ref(`${l}.source_id`)} = ${sql.ref(`${outer}.id`)}`,
+      where: sql<SqlBool>`${sql.ref(`${l}.source_id`)} = ${key}`,
       order: sql.ref(`${l}.source_ord`),
     };
   }
   return {
     from: sql`${sql.table(storage.table)} as ${sql.id(l)} join ${sql.table(model.tableName)} as ${sql.id(inner)} on ${sql.ref(`${inner}.id`)} = ${sql.ref(`${l}.source_id`)}${onVisible}`,
-    where: sql<SqlBool>`${sql.ref(`${l}.target_document_id`)} = ${sql.ref(`${outer}.document_id`)}`,
+    where: sql<SqlBool>`${sql.ref(`${l}.target_document_id`)} = ${key}`,
     order: sql.ref(`${l}.target_ord`),
   };
 }
@@ -293,10 +508,19 @@ function pathValue(
   alias: string,
 ): Expression<unknown> {
   if (steps.length === 0) return sql.ref(`${alias}.${field.column}`);
-  const inner = scope.alias('s');
-  const related = relatedRows(scope, steps[0], alias, inner);
-  const value = pathValue(scope, steps.slice(1), field, inner);
-  return sql`(select ${value} from ${related.from} where ${related.where} order by ${related.order}, ${sql.ref(`${inner}.id`)} limit 1)`;
+  // Each hop selects one plain column of the first related row — the key the next hop starts from, or
+  // the sorted field at the end — so each hop runs once per sorted row and the cost grows with the
+  // path's length. (Selecting the next hop's subquery instead made every candidate row of a hop
+  // evaluate it before ORDER BY … LIMIT 1 kept one: exponential in the length of the path.)
+  let key: Expression<unknown> = sql.ref(`${alias}.${hopKey(steps[0])}`);
+  steps.forEach((step, i) => {
+    const inner = scope.alias('s');
+    const next = steps[i + 1];
+    const value = sql.ref(`${inner}.${next ? hopKey(next) : field.column}`);
+    const related = relatedRows(scope, step, key, inner);
+    key = sql`(select ${value} from ${related.from} where ${related.where} order by ${related.order}, ${sql.ref(`${inner}.id`)} limit 1)`;
+  });
+  return key;
 }
 
 function compileCondition(
@@ -315,9 +539,9 @@ function compileCondition(
     case '$ne':
       return sql<SqlBool>`${ref} <> ${param(value)}`;
     case '$eqi':
-      return dialect.equalsFolded(ref, (value as string).toLowerCase());
+      return equalsFolded(dialect, ref, (value as string).toLowerCase());
     case '$nei':
-      return sql<SqlBool>`not (${dialect.equalsFolded(ref, (value as string).toLowerCase())})`;
+      return sql<SqlBool>`not (${equalsFolded(dialect, ref, (value as string).toLowerCase())})`;
     case '$lt':
       return sql<SqlBool>`${ref} < ${param(value)}`;
     case '$lte':
@@ -346,17 +570,17 @@ function compileCondition(
     case '$notContains':
       return sql<SqlBool>`not (${dialect.match(ref, 'contains', value as string)})`;
     case '$containsi':
-      return dialect.matchFolded(ref, 'contains', (value as string).toLowerCase());
+      return matchFolded(dialect, ref, 'contains', (value as string).toLowerCase());
     case '$notContainsi':
-      return sql<SqlBool>`not (${dialect.matchFolded(ref, 'contains', (value as string).toLowerCase())})`;
+      return sql<SqlBool>`not (${matchFolded(dialect, ref, 'contains', (value as string).toLowerCase())})`;
     case '$startsWith':
       return dialect.match(ref, 'startsWith', value as string);
     case '$startsWithi':
-      return dialect.matchFolded(ref, 'startsWith', (value as string).toLowerCase());
+      return matchFolded(dialect, ref, 'startsWith', (value as string).toLowerCase());
     case '$endsWith':
       return dialect.match(ref, 'endsWith', value as string);
     case '$endsWithi':
-      return dialect.matchFolded(ref, 'endsWith', (value as string).toLowerCase());
+      return matchFolded(dialect, ref, 'endsWith', (value as string).toLowerCase());
     default:
       throw new Error(`unknown operator ${operator}`);
   }

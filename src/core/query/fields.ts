@@ -1,11 +1,9 @@
-import { ValidationError, invalidKey } from '../errors.js';
-import type { Model, ScalarAttribute } from '../schema/model.js';
+import { invalidKey, queryError } from '../errors.js';
+import { defaultFields, type Model, type ScalarAttribute } from '../schema/model.js';
 import { asList } from './raw.js';
 
-/** The scalars a response carries by default: everything except private and password attributes. */
-export function defaultFields(model: Model): ScalarAttribute[] {
-  return [...model.fields.values()].filter((f) => !f.private && f.type !== 'password');
-}
+/** Strapi's words (convert-query-params.ts). */
+const FIELDS_SHAPE = 'Invalid fields parameter. Expected a string or an array of strings';
 
 /**
  * Strapi `fields`: `title`, `title,slug`, `fields[0]=title`, `*` (all). Only scalar, non-private,
@@ -17,17 +15,9 @@ export function parseFields(model: Model, raw: unknown): ScalarAttribute[] {
   if (typeof raw === 'string') names = raw.split(',').map((s) => s.trim());
   else {
     const list = asList(raw) ?? (Array.isArray(raw) ? raw : undefined);
-    if (!list)
-      throw new ValidationError('Invalid fields parameter: expected a string or an array of strings', {
-        source: 'query',
-        param: 'fields',
-      });
+    if (!list) throw queryError(FIELDS_SHAPE);
     names = list.flatMap((item) => {
-      if (typeof item !== 'string')
-        throw new ValidationError('Invalid fields parameter: expected strings', {
-          source: 'query',
-          param: 'fields',
-        });
+      if (typeof item !== 'string') throw queryError(FIELDS_SHAPE);
       return item.split(',').map((s) => s.trim());
     });
   }
@@ -36,8 +26,11 @@ export function parseFields(model: Model, raw: unknown): ScalarAttribute[] {
   const wanted = new Set(['id', ...(model.fields.has('documentId') ? ['documentId'] : [])]);
   for (const name of names) {
     const field = model.fields.get(name);
-    if (!field || field.private || field.type === 'password')
-      throw invalidKey(name, { source: 'query', param: 'fields' });
+    // Strapi names an attribute that may not be selected with its path (the name), an unknown one with none.
+    if (!field || field.private || field.type === 'password') {
+      const known = field !== undefined || model.attributes.has(name);
+      throw invalidKey(name, { source: 'query', param: 'fields', path: known ? name : undefined });
+    }
     wanted.add(name);
   }
   return [...model.fields.values()].filter((f) => wanted.has(f.name));

@@ -1,8 +1,9 @@
-import { ValidationError, invalidKey } from '../errors.js';
+import { ValidationError, invalidKey, invalidQuery, queryTooCostly } from '../errors.js';
 import { STRING_TYPES } from '../schema/attribute-types.js';
 import type { Model, ScalarAttribute } from '../schema/model.js';
 import { Invalid, castScalar, parseBoolean } from '../values.js';
-import { resolveLink, type QueryScope } from './links.js';
+import { relationView } from '../schema/relations.js';
+import { checkDepth, checkHops, resolveLink, type QueryScope } from './links.js';
 import { asList, isPlainObject } from './raw.js';
 import {
   COMPARISON_OPERATORS,
@@ -30,6 +31,8 @@ const ORDERING = new Set<ComparisonOperator>(['$lt', '$lte', '$gt', '$gte']);
 interface Walk {
   readonly scope: QueryScope;
   nodes: number;
+  /** Relations and components crossed so far, by every path together. */
+  hops: number;
 }
 
 /**
@@ -40,37 +43,37 @@ interface Walk {
  */
 export function parseFilters(scope: QueryScope, model: Model, raw: unknown): FilterNode | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  return parseGroup({ scope, nodes: 0 }, model, raw, []);
+  return parseGroup({ scope, nodes: 0, hops: 0 }, model, raw, []);
 }
 
 function count(walk: Walk): void {
   if (++walk.nodes > MAX_FILTER_NODES) {
-    throw new ValidationError(`Too many filters (at most ${MAX_FILTER_NODES})`, {
+    throw queryTooCostly(`Too many filters (at most ${MAX_FILTER_NODES})`, {
       source: 'query',
       param: 'filters',
     });
   }
 }
 
-function keyError(key: string, path: readonly string[]): ValidationError {
-  return invalidKey(key, {
-    source: 'query',
-    param: 'filters',
-    path: path.length ? [...path, key].join('.') : undefined,
-  });
+/**
+ * Strapi's "Invalid key" for filters. `path` is the attribute path above `key`; Strapi names the path
+ * of the attributes walked (operators are not part of it): a key that is no attribute is named with
+ * the path above it (`Invalid key nope at category`), an attribute that may not be filtered on with its
+ * own (`Invalid key secretNote at category.products.secretNote`; at the root just `Invalid key secret`).
+ */
+function keyError(key: string, path: readonly string[], attribute: boolean): ValidationError {
+  const at = attribute ? [...path, key] : path;
+  return invalidKey(key, { source: 'query', param: 'filters', path: at.length ? at.join('.') : undefined });
 }
 
 function parseGroup(walk: Walk, model: Model, raw: unknown, path: readonly string[]): FilterNode | undefined {
   const list = asList(raw);
   if (list) return and(list.map((item) => parseGroup(walk, model, item, path)));
   if (!isPlainObject(raw)) {
-    throw new ValidationError(
-      `Invalid filters${path.length ? ` at ${path.join('.')}` : ''}: expected an object`,
-      {
-        source: 'query',
-        param: 'filters',
-      },
-    );
+    throw invalidQuery(`Invalid filters${path.length ? ` at ${path.join('.')}` : ''}: expected an object`, {
+      source: 'query',
+      param: 'filters',
+    });
   }
   const children: (FilterNode | undefined)[] = [];
   for (const [key, value] of Object.entries(raw)) {
@@ -78,7 +81,7 @@ function parseGroup(walk: Walk, model: Model, raw: unknown, path: readonly strin
     if (key === '$and' || key === '$or') {
       const items = asList(value);
       if (!items)
-        throw new ValidationError(`Invalid filters: ${key} expects an array`, {
+        throw invalidQuery(`Invalid filters: ${key} expects an array`, {
           key,
           source: 'query',
           param: 'filters',
@@ -104,17 +107,29 @@ function parseAttribute(
 ): FilterNode | undefined {
   const field = model.fields.get(key);
   if (field) {
-    if (field.private || field.type === 'password') throw keyError(key, path);
+    if (field.private || field.type === 'password') throw keyError(key, path, true);
     return parseFieldCondition(walk, field, value, [...path, key]);
   }
   const conditionField = model.modelType === 'contentType' ? walk.scope.conditionFields?.get(key) : undefined;
   if (conditionField) return parseFieldCondition(walk, conditionField, value, [...path, key]);
   const attribute = model.attributes.get(key);
-  if (!attribute || attribute.private) throw keyError(key, path);
+  if (!attribute) throw keyError(key, path, false);
+  if (attribute.private) throw keyError(key, path, true);
   const link = resolveLink(walk.scope, model, attribute);
   // Dynamic zones cannot be filtered into (Strapi refuses too); media and morph relations are not
   // followed; relations to types the caller may not read are refused (§6.4).
-  if (link === undefined || link === 'unavailable' || link === 'restricted') throw keyError(key, path);
+  if (link === 'restricted') {
+    // Strapi checks every key first and the caller's access to relations after (validate/index.ts), so
+    // what is wrong inside a relation the caller may not read is named first (measured on Strapi 5.54:
+    // `filters[author][password]` → `Invalid key password at author.password`).
+    if (attribute.kind === 'relation') {
+      const view = relationView(walk.scope.schema, model, attribute);
+      const open = { ...walk, scope: { ...walk.scope, canRead: () => true } };
+      if (view) parseRelated(open, { kind: 'relation', attribute, view }, value, [...path, key]);
+    }
+    throw keyError(key, path, true);
+  }
+  if (link === undefined || link === 'unavailable') throw keyError(key, path, true);
   return parseRelated(walk, link, value, [...path, key]);
 }
 
@@ -125,8 +140,12 @@ function parseRelated(
   value: unknown,
   path: readonly string[],
 ): FilterNode | undefined {
+  checkDepth(walk.scope, 'filters', path, path.length);
+  checkHops(walk.scope, 'filters', ++walk.hops);
   const related = linkedModel(link);
-  if (value === null) return { kind: 'related', link, exists: false };
+  // Only related documents the caller may find count as related (their read conditions apply).
+  const restrict = walk.scope.readConditions?.(related);
+  if (value === null) return { kind: 'related', link, exists: false, restrict };
   if (!isPlainObject(value) && !Array.isArray(value)) {
     // A bare value names the related document: by documentId, or by id when numeric (Strapi v4 habit).
     const id = related.fields.get(
@@ -134,12 +153,8 @@ function parseRelated(
         ? 'documentId'
         : 'id',
     )!;
-    return {
-      kind: 'related',
-      link,
-      exists: true,
-      child: parseFieldCondition(walk, id, value, [...path, id.name]),
-    };
+    const child = parseFieldCondition(walk, id, value, [...path, id.name]);
+    return requireRowIf(walk, child && { kind: 'related', link, exists: true, child, restrict });
   }
   const rest: Record<string, unknown> = {};
   const children: (FilterNode | undefined)[] = [];
@@ -147,26 +162,33 @@ function parseRelated(
     if (key === '$null' || key === '$notNull') {
       const flag = parseBoolean(operand);
       if (flag instanceof Invalid)
-        throw new ValidationError(`Invalid value for ${path.join('.')}.${key}: expected ${flag.expected}`, {
+        throw invalidQuery(`Invalid value for ${path.join('.')}.${key}: expected ${flag.expected}`, {
           key,
           source: 'query',
           param: 'filters',
         });
       const exists = key === '$null' ? !flag : flag;
-      children.push({ kind: 'related', link, exists });
+      children.push({ kind: 'related', link, exists, restrict });
+    } else if (COMPARISON_OPERATORS.has(key)) {
+      // Strapi reads another operator given to a relation itself as one on the related row's id.
+      const id = related.fields.get('id')!;
+      const child = parseFieldCondition(walk, id, { [key]: operand }, [...path, id.name]);
+      if (child) children.push({ kind: 'related', link, exists: true, child, restrict });
     } else {
       rest[key] = operand;
     }
   }
   const child = Object.keys(rest).length ? parseGroup(walk, related, rest, path) : undefined;
-  // Only related documents the caller may find count as matches (their read conditions apply).
-  const conditions = walk.scope.readConditions?.(related);
-  if (child) children.push({ kind: 'related', link, exists: true, child: and([child, conditions]) });
-  const restricted = (node: FilterNode): FilterNode =>
-    conditions && node.kind === 'related' && node.link === link && !node.child
-      ? { ...node, child: conditions }
-      : node;
-  return and(children.map((node) => node && restricted(node)));
+  if (child) children.push({ kind: 'related', link, exists: true, child, restrict });
+  return walk.scope.relatedRowRequired ? and(children.map(requireRow)) : and(children);
+}
+
+function requireRowIf(walk: Walk, node: FilterNode | undefined): FilterNode | undefined {
+  return walk.scope.relatedRowRequired ? requireRow(node) : node;
+}
+
+function requireRow(node: FilterNode | undefined): FilterNode | undefined {
+  return node?.kind === 'related' ? { ...node, rowRequired: true } : node;
 }
 
 function parseFieldCondition(
@@ -178,8 +200,8 @@ function parseFieldCondition(
   // Empty conditions are dropped, as Strapi does (in-process callers and GraphQL can produce them).
   if (value === undefined || isEmptyObject(value)) return undefined;
   if (value === null) return condition(field, '$null', true);
-  if (Array.isArray(value)) return condition(field, '$in', castList(field, '$in', value));
-  if (!isPlainObject(value)) return condition(field, '$eq', cast(field, '$eq', value));
+  if (Array.isArray(value)) return listCondition(field, '$in', value);
+  if (!isPlainObject(value)) return scalarCondition(field, '$eq', value);
   const children: (FilterNode | undefined)[] = [];
   for (const [operator, operand] of Object.entries(value)) {
     count(walk);
@@ -189,7 +211,7 @@ function parseFieldCondition(
     } else if (operator === '$and' || operator === '$or') {
       const items = asList(operand) ?? (isPlainObject(operand) ? [operand] : undefined);
       if (!items)
-        throw new ValidationError(`Invalid filters: ${operator} expects an array`, {
+        throw invalidQuery(`Invalid filters: ${operator} expects an array`, {
           key: operator,
           source: 'query',
           param: 'filters',
@@ -200,7 +222,8 @@ function parseFieldCondition(
       if (operand !== undefined && !isEmptyObject(operand))
         children.push(parseOperator(field, operator as ComparisonOperator, operand));
     } else {
-      throw invalidKey(operator, { source: 'query', param: 'filters', path: [...path, operator].join('.') });
+      // Named with the attribute it was given to (`Invalid key $fake at price`), as Strapi does.
+      throw invalidKey(operator, { source: 'query', param: 'filters', path: path.join('.') });
     }
   }
   return and(children);
@@ -215,7 +238,7 @@ function parseOperator(field: ScalarAttribute, operator: ComparisonOperator, ope
   if (operator === '$in' || operator === '$notIn') {
     const list = asList(operand) ?? (isPlainObject(operand) ? undefined : [operand]);
     if (!list) throw badValue(field, operator, 'a list of values');
-    return condition(field, operator, castList(field, operator, list));
+    return listCondition(field, operator, list);
   }
   if (operator === '$between') {
     const list = asList(operand);
@@ -224,14 +247,14 @@ function parseOperator(field: ScalarAttribute, operator: ComparisonOperator, ope
   }
   if (Array.isArray(operand) && (operator === '$eq' || operator === '$ne')) {
     // Strapi's database layer reads an array given to $eq/$ne as $in/$notIn.
-    return condition(field, operator === '$eq' ? '$in' : '$notIn', castList(field, operator, operand));
+    return listCondition(field, operator === '$eq' ? '$in' : '$notIn', operand);
   }
   if (operand === null && (operator === '$eq' || operator === '$ne')) {
     return condition(field, operator === '$eq' ? '$null' : '$notNull', true);
   }
   if (SUBSTRING_OPERATORS.has(operator) || CASE_INSENSITIVE.has(operator)) {
     if (!STRING_TYPES.has(field.type)) {
-      throw new ValidationError(
+      throw invalidQuery(
         `Operator ${operator} only applies to text attributes; ${field.name} is ${field.type}`,
         {
           key: operator,
@@ -245,21 +268,43 @@ function parseOperator(field: ScalarAttribute, operator: ComparisonOperator, ope
     return condition(field, operator, String(operand));
   }
   if (ORDERING.has(operator) && (field.storage === 'json' || field.storage === 'boolean')) {
-    throw new ValidationError(
-      `Operator ${operator} does not apply to ${field.type} attributes (${field.name})`,
-      {
-        key: operator,
-        source: 'query',
-        param: 'filters',
-      },
-    );
+    throw invalidQuery(`Operator ${operator} does not apply to ${field.type} attributes (${field.name})`, {
+      key: operator,
+      source: 'query',
+      param: 'filters',
+    });
   }
-  return condition(field, operator, cast(field, operator, operand));
+  return scalarCondition(field, operator, operand);
+}
+
+/**
+ * Row ids that are no integers (`filters[id][$eq]=abc`): Strapi passes them to the database as they
+ * are, where no row has them (measured on Strapi 5.54: an empty 200); Quorum reads them the same way
+ * on every database, rather than as a 400.
+ */
+function isForeignId(field: ScalarAttribute, value: unknown): boolean {
+  return (
+    field.name === 'id' &&
+    !isPlainObject(value) &&
+    !Array.isArray(value) &&
+    castScalar(field.type, value) instanceof Invalid
+  );
+}
+
+function scalarCondition(field: ScalarAttribute, operator: ComparisonOperator, value: unknown): FilterNode {
+  if ((operator === '$eq' || operator === '$ne') && isForeignId(field, value))
+    return condition(field, operator === '$eq' ? '$in' : '$notIn', []);
+  return condition(field, operator, cast(field, operator, value));
+}
+
+function listCondition(field: ScalarAttribute, operator: '$in' | '$notIn', values: unknown[]): FilterNode {
+  const kept = values.filter((value) => !isForeignId(field, value));
+  return condition(field, operator, castList(field, operator, kept));
 }
 
 function cast(field: ScalarAttribute, operator: string, value: unknown): unknown {
   if (field.storage === 'json') {
-    throw new ValidationError(
+    throw invalidQuery(
       `Attribute ${field.name} (${field.type}) can only be filtered with $null and $notNull`,
       {
         key: field.name,
@@ -280,7 +325,7 @@ function castList(field: ScalarAttribute, operator: string, values: unknown[]): 
 }
 
 function badValue(field: ScalarAttribute, operator: string, expected: string): ValidationError {
-  return new ValidationError(`Invalid value for ${field.name}.${operator}: expected ${expected}`, {
+  return invalidQuery(`Invalid value for ${field.name}.${operator}: expected ${expected}`, {
     key: field.name,
     source: 'query',
     param: 'filters',
@@ -311,7 +356,7 @@ function or(nodes: readonly (FilterNode | undefined)[]): FilterNode | undefined 
 export function searchFilter(model: Model, raw: unknown): FilterNode | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (typeof raw !== 'string')
-    throw new ValidationError('Invalid _q parameter: expected a string', { source: 'query', param: '_q' });
+    throw invalidQuery('Invalid _q parameter: expected a string', { source: 'query', param: '_q' });
   const fields = [...model.fields.values()].filter((f) => f.searchable);
   // A type with nothing searchable matches nothing rather than everything.
   if (fields.length === 0)

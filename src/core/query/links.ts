@@ -1,3 +1,4 @@
+import { queryTooCostly } from '../errors.js';
 import type { Attribute, Model, ScalarAttribute } from '../schema/model.js';
 import type { Schema } from '../schema/registry.js';
 import { mediaRelation, relationView } from '../schema/relations.js';
@@ -14,6 +15,49 @@ export interface QueryScope {
    * absent for what clients send.
    */
   readonly conditionFields?: ReadonlyMap<string, ScalarAttribute>;
+  /**
+   * Set for permission conditions (Quorum's own, Strapi has none on end-user grants): a condition through
+   * a relation holds only for documents that have a related row, never by Strapi's row of nulls, so
+   * `owner.id = $user.id` matches nothing for a caller without a user rather than every unowned document.
+   */
+  readonly relatedRowRequired?: boolean;
+  /**
+   * Most relations and components a path in filters, sort or populate may cross (`api.rest.maxDepth`);
+   * absent for trusted callers (permission conditions, event payloads).
+   */
+  readonly maxDepth?: number;
+  /**
+   * Most relations and components the filters of one query, or its sort, may cross in total
+   * (`api.rest.maxRelationHops`); absent for trusted callers. Every crossing costs work per row read.
+   */
+  readonly maxRelationHops?: number;
+}
+
+/** 400 for filters or a sort that cross more relations and components in total than the scope allows. */
+export function checkHops(scope: QueryScope, param: 'filters' | 'sort', hops: number): void {
+  if (scope.maxRelationHops === undefined || hops <= scope.maxRelationHops) return;
+  throw queryTooCostly(
+    `${param} cross more than ${scope.maxRelationHops} relations or components in total (api.rest.maxRelationHops)`,
+    { source: 'query', param, maxRelationHops: scope.maxRelationHops },
+  );
+}
+
+/**
+ * 400 for a path that crosses more relations or components than the scope allows. Compiled reads cost
+ * time linear in a path's length, but a path is one request's worth of joins: without a bound, one
+ * anonymous GET could name thousands.
+ */
+export function checkDepth(
+  scope: QueryScope,
+  param: 'filters' | 'sort' | 'populate',
+  path: readonly string[],
+  depth: number,
+): void {
+  if (scope.maxDepth === undefined || depth <= scope.maxDepth) return;
+  throw queryTooCostly(
+    `${param} path ${path.join('.')} crosses more than ${scope.maxDepth} relations or components (api.rest.maxDepth)`,
+    { source: 'query', param, path: path.join('.'), maxDepth: scope.maxDepth },
+  );
 }
 
 /**

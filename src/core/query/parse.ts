@@ -1,19 +1,56 @@
-import { ValidationError } from '../errors.js';
+import { invalidKey, queryError } from '../errors.js';
 import type { ContentType } from '../schema/model.js';
 import { and, parseFilters, searchFilter } from './filters.js';
 import { parseFields } from './fields.js';
 import type { QueryScope } from './links.js';
 import { parsePagination } from './pagination.js';
 import { parsePopulate } from './populate.js';
+import { parsePublicationFilters } from './publication.js';
 import { isPlainObject } from './raw.js';
 import { parseSort } from './sort.js';
 import { parseStatus } from './status.js';
 import type { ApiLimits, FilterNode, FindQuery } from './types.js';
 
 /**
- * Strapi query parameters (as `qs` parses them) → a validated FindQuery. Unknown top-level keys are
- * ignored, as Strapi does (the SDK sends `locale` to every type). `conditions` (from the caller's
- * permission) are ANDed into the filters.
+ * The top-level query parameters Strapi's content API knows (`content-api-constants.ts`, plus the
+ * deprecated `hasPublishedVersion`). Quorum has no i18n yet: `locale` is accepted and reads the one
+ * version there is, as Strapi does for a type without localization.
+ */
+export const QUERY_PARAMETERS: ReadonlySet<string> = new Set([
+  'filters',
+  'sort',
+  'fields',
+  'populate',
+  'status',
+  'locale',
+  'page',
+  'pageSize',
+  'start',
+  'limit',
+  '_q',
+  'publicationFilter',
+  'hasPublishedVersion',
+  'pagination',
+  'count',
+  'ordering',
+]);
+
+/**
+ * 400 `Invalid key <name>` for a top-level query parameter Strapi does not know, as a default Strapi
+ * 5.54 answers on every content API route (measured: `?foo=bar` on lists, single documents and single
+ * types). Called by the content API's routes; in-process callers may pass parameters of their own.
+ */
+export function rejectUnknownParameters(raw: unknown): void {
+  if (!isPlainObject(raw)) return;
+  for (const key of Object.keys(raw)) {
+    // Strapi names the key as the parameter too (measured: `details.param` is `foo`).
+    if (!QUERY_PARAMETERS.has(key)) throw invalidKey(key, { source: 'query', param: key });
+  }
+}
+
+/**
+ * Strapi query parameters (as `qs` parses them) → a validated FindQuery. `conditions` (from the
+ * caller's permission) are ANDed into the filters.
  */
 export function parseFindQuery(
   scope: QueryScope,
@@ -26,7 +63,8 @@ export function parseFindQuery(
   return {
     type,
     status: parseStatus(type, params.status),
-    filters: and([parseFilters(scope, type, params.filters), searchFilter(type, params._q), conditions]),
+    publication: parsePublicationFilters(params),
+    filters: and([topFilters(scope, type, params.filters), searchFilter(type, params._q), conditions]),
     sort: parseSort(scope, type, params.sort),
     fields: parseFields(type, params.fields),
     populate: parsePopulate(scope, type, params.populate),
@@ -42,21 +80,23 @@ export function parseSingleQuery(
   conditions?: FilterNode,
 ): FindQuery {
   const params = isPlainObject(raw) ? raw : {};
-  if (
-    params.filters !== undefined &&
-    !isPlainObject(params.filters) &&
-    !Array.isArray(params.filters) &&
-    params.filters !== ''
-  ) {
-    throw new ValidationError('Invalid filters: expected an object', { source: 'query', param: 'filters' });
-  }
   return {
     type,
     status: parseStatus(type, params.status),
-    filters: and([parseFilters(scope, type, params.filters), conditions]),
+    publication: parsePublicationFilters(params),
+    filters: and([topFilters(scope, type, params.filters), conditions]),
     sort: parseSort(scope, type, params.sort),
     fields: parseFields(type, params.fields),
     populate: parsePopulate(scope, type, params.populate),
     pagination: { mode: 'offset', start: 0, limit: 1, withCount: false },
   };
+}
+
+/** The `filters` parameter, which must be an object or a list (an empty value means none). */
+function topFilters(scope: QueryScope, type: ContentType, raw: unknown): FilterNode | undefined {
+  if (raw !== undefined && raw !== null && raw !== '' && typeof raw !== 'object') {
+    // Strapi's words (convert-query-params.ts), where it is a plain Error and a 500.
+    throw queryError('The filters parameter must be an object or an array');
+  }
+  return parseFilters(scope, type, raw);
 }

@@ -1,9 +1,9 @@
-import { ValidationError, invalidKey } from '../errors.js';
-import type { Attribute, DynamicZoneAttribute, Model } from '../schema/model.js';
+import { invalidKey, invalidQuery, queryTooCostly } from '../errors.js';
+import { defaultFields, type Attribute, type DynamicZoneAttribute, type Model } from '../schema/model.js';
 import { Invalid, parseBoolean } from '../values.js';
-import { defaultFields, parseFields } from './fields.js';
+import { parseFields } from './fields.js';
 import { and, parseFilters } from './filters.js';
-import { isToMany, resolveLink, type QueryScope } from './links.js';
+import { checkDepth, isToMany, resolveLink, type QueryScope } from './links.js';
 import { asList, isPlainObject } from './raw.js';
 import { parseSort } from './sort.js';
 import { linkedModel, type PopulateNode, type SubQuery } from './types.js';
@@ -19,24 +19,42 @@ interface Walk {
 }
 
 /**
+ * Marks the options made from a dotted path (`populate=category.products`): the path goes on, where a
+ * nested `populate` starts one of its own — Strapi validates every nested `populate` afresh, so its
+ * "Invalid key" errors name paths from there (validate/validators.ts).
+ */
+const DOTTED = Symbol('dotted');
+
+/**
  * Strapi `populate` in every form (reference §3.5): `*`, `a,b`, dotted paths, arrays, the object form with
  * nested populate/fields/filters/sort/count, and dynamic-zone `on` fragments. Returns the validated tree;
  * scalars, unknown and private attributes are 400 `Invalid key`.
  */
 export function parsePopulate(scope: QueryScope, model: Model, raw: unknown): PopulateNode[] {
   if (raw === undefined || raw === null || raw === '') return [];
-  return build({ scope, nodes: 0 }, model, raw, []);
+  return build({ scope, nodes: 0 }, model, raw, [], [], 0);
 }
 
-function build(walk: Walk, model: Model, raw: unknown, path: readonly string[]): PopulateNode[] {
+/**
+ * `depth`: how many relations and components were crossed to reach `model`; `path`: their names from
+ * the root; `at`: the path Strapi's errors name (see DOTTED).
+ */
+function build(
+  walk: Walk,
+  model: Model,
+  raw: unknown,
+  path: readonly string[],
+  at: readonly string[],
+  depth: number,
+): PopulateNode[] {
   const nodes: PopulateNode[] = [];
   for (const [name, value] of entries(model, raw, path)) {
     if (++walk.nodes > MAX_POPULATE_NODES)
-      throw new ValidationError(`populate names too many attributes (at most ${MAX_POPULATE_NODES})`, {
+      throw queryTooCostly(`populate names too many attributes (at most ${MAX_POPULATE_NODES})`, {
         source: 'query',
         param: 'populate',
       });
-    const node = buildNode(walk, model, name, value, [...path, name]);
+    const node = buildNode(walk, model, name, value, [...path, name], at, depth + 1);
     if (node) nodes.push(node);
   }
   return nodes;
@@ -49,7 +67,7 @@ function entries(model: Model, raw: unknown, path: readonly string[]): Map<strin
   const addPath = (dotted: string) => {
     const [head, ...rest] = dotted.trim().split('.');
     if (!head) return;
-    add(head, rest.length ? { populate: rest.join('.') } : true);
+    add(head, rest.length ? { populate: rest.join('.'), [DOTTED]: true } : true);
   };
   if (typeof raw === 'string') {
     if (raw.trim() === '*') {
@@ -69,7 +87,7 @@ function entries(model: Model, raw: unknown, path: readonly string[]): Map<strin
     for (const [name, value] of Object.entries(raw)) add(name, value);
     return result;
   }
-  throw new ValidationError(
+  throw invalidQuery(
     `Invalid populate parameter${path.length ? ` at ${path.join('.')}` : ''}: expected a string, an array or an object`,
     {
       source: 'query',
@@ -101,32 +119,39 @@ function enabled(value: unknown): boolean | 'object' {
   if (value === true || value === 'true' || value === '*') return true;
   if (value === false || value === 'false') return false;
   if (isPlainObject(value)) return 'object';
-  throw new ValidationError(`Invalid populate value: expected true, false, "*" or an object`, {
+  throw invalidQuery(`Invalid populate value: expected true, false, "*" or an object`, {
     source: 'query',
     param: 'populate',
   });
 }
 
+/** `at`: the path Strapi's errors name, above `name`. */
 function buildNode(
   walk: Walk,
   model: Model,
   name: string,
   value: unknown,
   path: readonly string[],
+  at: readonly string[],
+  depth: number,
 ): PopulateNode | undefined {
   const attribute = model.attributes.get(name);
+  // A name that is no attribute is named with the path above it, an attribute that cannot be
+  // populated (a scalar, a private one) with its own, as Strapi does.
+  const here = attribute ? [...at, name] : at;
   if (!attribute || !populatable(attribute))
     throw invalidKey(name, {
       source: 'query',
       param: 'populate',
-      path: path.length > 1 ? path.join('.') : undefined,
+      path: here.length ? here.join('.') : undefined,
     });
   const mode = enabled(value);
   if (mode === false) return undefined;
-  const options = mode === 'object' ? (value as Record<string, unknown>) : {};
-  if (attribute.kind === 'dynamiczone') return buildZone(walk, model, attribute, options, path);
+  checkDepth(walk.scope, 'populate', path, depth);
+  const options = mode === 'object' ? (value as Record<string | symbol, unknown>) : {};
+  if (attribute.kind === 'dynamiczone') return buildZone(walk, model, attribute, options, path, here, depth);
   if (options.on !== undefined)
-    throw new ValidationError(`Using fragments is not permitted to populate ${name}`, {
+    throw invalidQuery(`Using fragments is not permitted to populate ${name}`, {
       key: 'on',
       source: 'query',
       param: 'populate',
@@ -138,18 +163,18 @@ function buildNode(
     return { kind: 'unavailable', name, toMany: isToMany(attribute) };
   for (const key of Object.keys(options)) {
     if (!LINK_KEYS.has(key))
-      throw invalidKey(key, { source: 'query', param: 'populate', path: [...path, key].join('.') });
+      throw invalidKey(key, { source: 'query', param: 'populate', path: here.join('.') });
   }
   let count = false;
   if (options.count !== undefined) {
     const flag = parseBoolean(options.count);
     if (flag instanceof Invalid)
-      throw new ValidationError(`Invalid count value for populate ${path.join('.')}: expected a boolean`, {
+      throw invalidQuery(`Invalid count value for populate ${path.join('.')}: expected a boolean`, {
         source: 'query',
         param: 'populate',
       });
     if (flag && link.kind !== 'relation') {
-      throw new ValidationError(`populate ${path.join('.')}: count applies to relations only`, {
+      throw invalidQuery(`populate ${path.join('.')}: count applies to relations only`, {
         source: 'query',
         param: 'populate',
       });
@@ -162,15 +187,17 @@ function buildNode(
     link,
     toMany: isToMany(attribute),
     count,
-    query: subQuery(walk, linkedModel(link), options, path),
+    query: subQuery(walk, linkedModel(link), options, path, options[DOTTED] === true ? here : [], depth),
   };
 }
 
 function subQuery(
   walk: Walk,
   model: Model,
-  options: Record<string, unknown>,
+  options: Record<string | symbol, unknown>,
   path: readonly string[],
+  at: readonly string[],
+  depth: number,
 ): SubQuery {
   return {
     model,
@@ -179,7 +206,7 @@ function subQuery(
     // may not see (or count) through a relation either.
     filters: and([parseFilters(walk.scope, model, options.filters), walk.scope.readConditions?.(model)]),
     sort: parseSort(walk.scope, model, options.sort),
-    populate: options.populate === undefined ? [] : build(walk, model, options.populate, path),
+    populate: options.populate === undefined ? [] : build(walk, model, options.populate, path, at, depth),
   };
 }
 
@@ -189,10 +216,12 @@ function buildZone(
   attribute: DynamicZoneAttribute,
   options: Record<string, unknown>,
   path: readonly string[],
+  at: readonly string[],
+  depth: number,
 ): PopulateNode {
   for (const key of Object.keys(options)) {
     if (!ZONE_KEYS.has(key)) {
-      throw new ValidationError(
+      throw invalidQuery(
         `Invalid populate for dynamic zone ${attribute.name}: only "on" fragments are allowed (got ${key})`,
         {
           key,
@@ -208,7 +237,7 @@ function buildZone(
     options.populate !== true &&
     options.populate !== 'true'
   ) {
-    throw new ValidationError(
+    throw invalidQuery(
       `Invalid populate for dynamic zone ${attribute.name}: use populate=* or "on" fragments`,
       {
         key: 'populate',
@@ -220,13 +249,13 @@ function buildZone(
   const deep = options.populate !== undefined;
   const fragments = options.on === undefined ? {} : options.on;
   if (!isPlainObject(fragments))
-    throw new ValidationError(
+    throw invalidQuery(
       `Invalid "on" for dynamic zone ${attribute.name}: expected an object keyed by component`,
       { source: 'query', param: 'populate' },
     );
   for (const uid of Object.keys(fragments)) {
     if (!attribute.components.includes(uid))
-      throw invalidKey(uid, { source: 'query', param: 'populate', path: [...path, 'on', uid].join('.') });
+      throw invalidKey(uid, { source: 'query', param: 'populate', path: [...at, 'on', uid].join('.') });
   }
   const components = new Map<string, SubQuery>();
   // With `on` fragments only the listed component types come back (Strapi loads a dynamic zone like a
@@ -237,7 +266,10 @@ function buildZone(
     const fragment = fragments[uid];
     if (fragment === undefined) {
       if (!listed)
-        components.set(uid, subQuery(walk, component, deep ? { populate: '*' } : {}, [...path, uid]));
+        components.set(
+          uid,
+          subQuery(walk, component, deep ? { populate: '*' } : {}, [...path, uid], [], depth),
+        );
       continue;
     }
     const mode = enabled(fragment);
@@ -247,10 +279,10 @@ function buildZone(
         throw invalidKey(key, {
           source: 'query',
           param: 'populate',
-          path: [...path, 'on', uid, key].join('.'),
+          path: [...at, 'on', uid].join('.'),
         });
     }
-    components.set(uid, subQuery(walk, component, fragmentOptions, [...path, uid]));
+    components.set(uid, subQuery(walk, component, fragmentOptions, [...path, uid], [], depth));
   }
   return { kind: 'dynamiczone', name: attribute.name, attribute, parentUid: model.uid, components };
 }

@@ -1,6 +1,6 @@
-import { ValidationError, invalidKey } from '../errors.js';
+import { invalidKey, invalidQuery, queryTooCostly } from '../errors.js';
 import type { Model } from '../schema/model.js';
-import { resolveLink, type QueryScope } from './links.js';
+import { checkDepth, checkHops, resolveLink, type QueryScope } from './links.js';
 import { asList, isPlainObject } from './raw.js';
 import { linkedModel, type RelatedLink, type SortItem } from './types.js';
 
@@ -14,8 +14,13 @@ export function parseSort(scope: QueryScope, model: Model, raw: unknown): SortIt
   if (raw === undefined || raw === null || raw === '') return [];
   const items: SortItem[] = [];
   collect(scope, model, raw, [], items);
+  checkHops(
+    scope,
+    'sort',
+    items.reduce((sum, item) => sum + item.steps.length, 0),
+  );
   if (items.length > MAX_SORT_ITEMS)
-    throw new ValidationError(`Too many sort keys (at most ${MAX_SORT_ITEMS})`, {
+    throw queryTooCostly(`Too many sort keys (at most ${MAX_SORT_ITEMS})`, {
       source: 'query',
       param: 'sort',
     });
@@ -36,7 +41,8 @@ function collect(scope: QueryScope, model: Model, raw: unknown, prefix: string[]
   }
   const list = asList(raw);
   if (list) {
-    for (const item of list) collect(scope, model, item, prefix, out);
+    // A list inside a list (`sort[0][0][0]=1`) is no form of sort: Strapi 5.54 ignores it (measured).
+    for (const item of list) if (!asList(item)) collect(scope, model, item, prefix, out);
     return;
   }
   if (isPlainObject(raw)) {
@@ -46,18 +52,15 @@ function collect(scope: QueryScope, model: Model, raw: unknown, prefix: string[]
       } else if (isPlainObject(value)) {
         collect(scope, model, value, [...prefix, key], out);
       } else {
-        throw new ValidationError(
-          `Invalid sort parameter at ${[...prefix, key].join('.')}: expected asc or desc`,
-          {
-            source: 'query',
-            param: 'sort',
-          },
-        );
+        throw invalidQuery(`Invalid sort parameter at ${[...prefix, key].join('.')}: expected asc or desc`, {
+          source: 'query',
+          param: 'sort',
+        });
       }
     }
     return;
   }
-  throw new ValidationError('Invalid sort parameter: expected a string, an array or an object', {
+  throw invalidQuery('Invalid sort parameter: expected a string, an array or an object', {
     source: 'query',
     param: 'sort',
   });
@@ -71,7 +74,7 @@ function isDirection(value: string): boolean {
 /** Walks a dotted path through relations and components down to a scalar; anything else is Invalid key. */
 function resolve(scope: QueryScope, root: Model, path: string[], order: string): SortItem {
   if (!isDirection(order)) {
-    throw new ValidationError('Invalid order. order can only be one of asc|desc|ASC|DESC', {
+    throw invalidQuery('Invalid order. order can only be one of asc|desc|ASC|DESC', {
       source: 'query',
       param: 'sort',
     });
@@ -79,21 +82,28 @@ function resolve(scope: QueryScope, root: Model, path: string[], order: string):
   const direction = order.toLowerCase() as 'asc' | 'desc';
   const steps: RelatedLink[] = [];
   let model = root;
-  // The error names the segment that fails, with the full path for context.
-  const fail = (index: number) =>
-    invalidKey(path[index], {
+  // As in Strapi, the error names the segment that fails with the attribute path to it: the path above
+  // a name that is no attribute, the attribute's own path for one that may not be sorted on.
+  const fail = (index: number, attribute: boolean) => {
+    const at = path.slice(0, attribute ? index + 1 : index);
+    return invalidKey(path[index], {
       source: 'query',
       param: 'sort',
-      path: path.length > 1 ? path.join('.') : undefined,
+      path: at.length ? at.join('.') : undefined,
     });
+  };
+  checkDepth(scope, 'sort', path, path.length - 1);
   for (let i = 0; i < path.length - 1; i++) {
     const attribute = model.attributes.get(path[i]);
-    const link = attribute && !attribute.private ? resolveLink(scope, model, attribute) : undefined;
-    if (!link || link === 'unavailable' || link === 'restricted') throw fail(i);
+    if (!attribute) throw fail(i, false);
+    const link = attribute.private ? undefined : resolveLink(scope, model, attribute);
+    if (!link || link === 'unavailable' || link === 'restricted') throw fail(i, true);
     steps.push(link);
     model = linkedModel(link);
   }
-  const field = model.fields.get(path[path.length - 1]);
-  if (!field || field.private || field.type === 'password') throw fail(path.length - 1);
+  const last = path.length - 1;
+  const field = model.fields.get(path[last]);
+  if (!field) throw fail(last, model.attributes.has(path[last]));
+  if (field.private || field.type === 'password') throw fail(last, true);
   return { path, steps, field, direction };
 }

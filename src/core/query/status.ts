@@ -1,18 +1,19 @@
-import { ValidationError } from '../errors.js';
+import { queryError } from '../errors.js';
 import type { ContentType } from '../schema/model.js';
 import type { Status } from './types.js';
 
 /**
- * `status` only means something on draft & publish types. As in Strapi, `published` is the default and
- * any other value reads as `draft`.
+ * `status`: `published` (the default) or `draft`, case-sensitive, as Strapi 5.54's content API route
+ * validates it (measured: `status=bogus` and `status=DRAFT` are a 400); an empty `status=` reads drafts,
+ * as there (the document service takes anything but `published` for `draft`). It only changes what a
+ * draft & publish type reads.
  */
 export function parseStatus(type: ContentType, raw: unknown): Status {
-  if (!type.draftAndPublish || raw === undefined) return 'published';
-  if (raw !== null && typeof raw !== 'string') {
-    throw new ValidationError('Invalid status parameter: expected "draft" or "published"', {
-      source: 'query',
-      param: 'status',
-    });
+  if (raw === undefined) return 'published';
+  if (raw !== 'published' && raw !== 'draft' && raw !== '' && raw !== null) {
+    const received = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    throw queryError(`Invalid parameter at 'status'. Expected 'published' or 'draft', received: ${received}`);
   }
+  if (!type.draftAndPublish) return 'published';
   return raw === 'published' ? 'published' : 'draft';
 }

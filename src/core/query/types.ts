@@ -70,14 +70,21 @@ export type FilterNode =
       readonly value: unknown;
     }
   /**
-   * A condition through a relation or a component: with `exists`, matches when some related row
-   * matches `child` (or any related row when there is no child); without, when none does.
+   * A condition through a relation or a component, with the meaning of Strapi's LEFT JOINs (see
+   * compile.ts): with `child`, matches when some related row matches it — or, when there is no related
+   * row, when `child` holds of a row of nulls (`filters[category][code][$null]=true` matches a document
+   * without a category); `exists` is then true. Without `child`: when some related row exists
+   * (`exists`) or none does. `restrict` narrows which related rows count at all (the caller's read
+   * conditions on the related type); it is never negated with the child.
    */
   | {
       readonly kind: 'related';
       readonly link: RelatedLink;
       readonly child?: FilterNode;
       readonly exists: boolean;
+      readonly restrict?: FilterNode;
+      /** No row of nulls: only documents with a related row can match (permission conditions). */
+      readonly rowRequired?: boolean;
     };
 
 /** How to get from a row of one model to its related rows. */
@@ -115,6 +122,22 @@ export interface SubQuery {
   readonly populate: readonly PopulateNode[];
 }
 
+/**
+ * A to-one relation read in the page's own statement, by a LEFT JOIN, instead of by a batched query of
+ * its own: the relation's side is one link row per owner row (the relation writes keep it so), so the
+ * join neither repeats nor drops page rows. Its columns come back as `<alias>_<field index>`
+ * (`joinedColumn` in compile.ts), and `joinMarker` names the one holding the related id (null: nothing visible is
+ * linked).
+ */
+export interface JoinedRelation {
+  /** Unique within the statement; starts with `__`, which no attribute name can. */
+  readonly alias: string;
+  /** The attribute the relation is populated under. */
+  readonly name: string;
+  readonly link: Extract<RelatedLink, { kind: 'relation' }>;
+  readonly query: SubQuery;
+}
+
 /** One attribute to populate, validated. */
 export type PopulateNode =
   | {
@@ -147,10 +170,27 @@ export type Pagination =
 
 export type Status = 'published' | 'draft';
 
+/**
+ * Strapi's `publicationFilter` cohorts: rows of the requested status kept by what their document's
+ * other version is (see compile.ts `publicationCondition`). Without locales, the `-document` variants
+ * mean the same as the others.
+ */
+export type PublicationFilter =
+  | 'never-published'
+  | 'has-published-version'
+  | 'modified'
+  | 'unmodified'
+  | 'never-published-document'
+  | 'has-published-version-document'
+  | 'published-without-draft'
+  | 'published-with-draft';
+
 /** Everything a `find` needs, validated. Built by parse.ts from Strapi-style query parameters. */
 export interface FindQuery {
   readonly type: ContentType;
   readonly status: Status;
+  /** `publicationFilter` / `hasPublishedVersion` (empty: none). */
+  readonly publication: readonly PublicationFilter[];
   readonly filters?: FilterNode;
   readonly sort: readonly SortItem[];
   /** Selected scalar fields in output order (id and documentId always included). */
@@ -163,4 +203,10 @@ export interface ApiLimits {
   readonly defaultLimit: number;
   readonly maxLimit: number;
   readonly withCount: boolean;
+  /** Relations and components a path in filters, sort or populate may cross. */
+  readonly maxDepth: number;
+  /** Relations and components the filters of one query, or its sort, may cross in total. */
+  readonly maxRelationHops: number;
+  /** Related documents and component entries one read may populate. */
+  readonly maxPopulatedDocuments: number;
 }

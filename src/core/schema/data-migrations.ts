@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/types.js';
-import { copyComponents, deleteRows } from '../documents/component-write.js';
-import { copyOwnedLinks } from '../documents/relation-write.js';
 import type { ContentType } from './model.js';
 import type { Schema } from './registry.js';
+import { copyComponents, copyOwnedLinks, deleteRows } from './row-trees.js';
 
 function dataColumns(type: ContentType): string[] {
   const columns = ['document_id', 'created_at', 'updated_at', 'created_by_id', 'updated_by_id'];

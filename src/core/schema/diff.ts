@@ -1,5 +1,5 @@
 import * as ddl from '../../db/ddl.js';
-import { DbError, translateDbError } from '../../db/errors.js';
+import { onUniqueViolation } from '../../db/errors.js';
 import { SchemaError } from './errors.js';
 import { identifier } from './naming.js';
 import type { SqlDialect } from '../../db/dialect.js';
@@ -200,17 +200,14 @@ function diffTable(
       description: `create ${index.unique ? 'unique ' : ''}index ${name} on ${table} (${index.columns.join(', ')})`,
       destructive: false,
       async apply(trx, dialect) {
-        try {
-          await ddl.createIndex(trx, dialect, table, index);
-        } catch (err) {
-          const translated = translateDbError(err);
-          if (index.unique && translated instanceof DbError && translated.kind === 'unique') {
-            throw new SchemaError(
+        // Only a unique index can fail this way: on rows that already share values.
+        await onUniqueViolation(
+          () => ddl.createIndex(trx, dialect, table, index),
+          () =>
+            new SchemaError(
               `${label}: attribute "${attribute}" cannot become unique: existing documents share values (make them distinct first)`,
-            );
-          }
-          throw err;
-        }
+            ),
+        );
       },
     });
   }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SchemaError } from './errors.js';
 import type { SchemaDefinition } from './model.js';
+import { checkSchemaDefinition, throwIfInvalid } from './validate-files.js';
 
 export interface SchemaFile {
   readonly uid: string;
@@ -13,8 +14,9 @@ export interface SchemaFile {
 
 /**
  * Reads the Strapi project layout: `src/api/<api>/content-types/<name>/schema.json` and
- * `src/components/<category>/<name>.json`. Everything else in the project (routes, controllers,
- * services, TypeScript) is ignored on purpose.
+ * `src/components/<category>/<name>.json`, each checked strictly (validate-files.ts: one error lists
+ * every problem of every file). The project's code (routes, controllers, services, lifecycles) is not
+ * run; a node names what it leaves out when it starts (node/strapi-project-warnings.ts).
  */
 export function loadSchemaFiles(appDir: string): SchemaFile[] {
   const files: SchemaFile[] = [];
@@ -39,6 +41,7 @@ export function loadSchemaFiles(appDir: string): SchemaFile[] {
       });
     }
   }
+  throwIfInvalid(files.map((file) => checkSchemaDefinition(file.path, file.modelType, file.definition)));
   return files;
 }
 

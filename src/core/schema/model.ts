@@ -21,15 +21,19 @@ export type ScalarType =
   | 'json'
   | 'enumeration';
 
-export type RelationKind =
-  | 'oneToOne'
-  | 'oneToMany'
-  | 'manyToOne'
-  | 'manyToMany'
-  | 'morphToOne'
-  | 'morphToMany'
-  | 'morphOne'
-  | 'morphMany';
+/** Strapi's relation kinds, in the order messages list them. */
+export const RELATION_KINDS = [
+  'oneToOne',
+  'oneToMany',
+  'manyToOne',
+  'manyToMany',
+  'morphToOne',
+  'morphToMany',
+  'morphOne',
+  'morphMany',
+] as const;
+
+export type RelationKind = (typeof RELATION_KINDS)[number];
 
 interface AttributeBase {
   readonly name: string;
@@ -125,3 +129,11 @@ export interface Component extends ModelBase {
 }
 
 export type Model = ContentType | Component;
+
+/**
+ * The scalars a response carries by default: everything except private and password attributes. Here,
+ * below the query language, because rows store their default document rendered (stored-rendering.ts).
+ */
+export function defaultFields(model: Model): ScalarAttribute[] {
+  return [...model.fields.values()].filter((f) => !f.private && f.type !== 'password');
+}

@@ -1,13 +1,14 @@
 import { SCALAR_STORAGE, SEARCHABLE_TYPES, isScalarType } from './attribute-types.js';
 import { SchemaError } from './errors.js';
-import type {
-  Attribute,
-  Component,
-  ContentType,
-  RelationKind,
-  ScalarAttribute,
-  SchemaDefinition,
-  SchemaOwner,
+import {
+  RELATION_KINDS,
+  type Attribute,
+  type Component,
+  type ContentType,
+  type RelationKind,
+  type ScalarAttribute,
+  type SchemaDefinition,
+  type SchemaOwner,
 } from './model.js';
 import { ATTRIBUTE_NAME, ROUTE_NAME, TABLE_NAME, toSnakeCase } from './naming.js';
 import {
@@ -18,16 +19,7 @@ import {
   RESERVED_COLUMNS,
 } from './system-fields.js';
 
-const RELATION_KINDS = new Set<RelationKind>([
-  'oneToOne',
-  'oneToMany',
-  'manyToOne',
-  'manyToMany',
-  'morphToOne',
-  'morphToMany',
-  'morphOne',
-  'morphMany',
-]);
+const RELATION_KIND_SET: ReadonlySet<string> = new Set(RELATION_KINDS);
 
 type Json = Record<string, unknown>;
 
@@ -176,7 +168,7 @@ function normalizeAttribute(name: string, spec: Json, at: string): Attribute {
   switch (type) {
     case 'relation': {
       const relation = spec.relation as RelationKind;
-      if (!RELATION_KINDS.has(relation))
+      if (!RELATION_KIND_SET.has(relation))
         throw new SchemaError(`${at}: unknown relation "${String(spec.relation)}"`);
       if (!relation.startsWith('morph') && typeof spec.target !== 'string') {
         throw new SchemaError(`${at}: a relation needs a "target" uid`);
@@ -217,9 +209,12 @@ function normalizeAttribute(name: string, spec: Json, at: string): Attribute {
         ...base,
         kind: 'media',
         multiple: spec.multiple === true,
+        // Strapi's type takes one kind or an array of them ("images" or ["images", "files"]).
         allowedTypes: Array.isArray(spec.allowedTypes)
           ? Object.freeze(spec.allowedTypes.map(String))
-          : undefined,
+          : typeof spec.allowedTypes === 'string'
+            ? Object.freeze([spec.allowedTypes])
+            : undefined,
       });
     default:
       throw new SchemaError(`${at}: unknown type "${type}"`);

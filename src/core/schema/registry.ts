@@ -1,6 +1,5 @@
 import { SchemaError } from './errors.js';
-import { checkRelationPairs } from './relations.js';
-import type { Component, ContentType, Model } from './model.js';
+import type { Attribute, Component, ContentType, Model, RelationKind } from './model.js';
 
 /**
  * An immutable snapshot of every content type and component, with the lookups requests need.
@@ -21,7 +20,7 @@ export class Schema {
     this.components = new Map([...components].map((component) => [component.uid, component]));
     for (const type of this.contentTypes.values()) this.#indexRoutes(type);
     this.#checkReferences();
-    checkRelationPairs(this);
+    this.#checkRelationPairs();
   }
 
   #indexRoutes(type: ContentType): void {
@@ -71,6 +70,36 @@ export class Schema {
     }
   }
 
+  /** Two-way relations must agree with each other (inversedBy ↔ mappedBy, mirrored kinds). */
+  #checkRelationPairs(): void {
+    for (const model of this.models()) {
+      for (const attribute of model.attributes.values()) {
+        if (attribute.kind !== 'relation' || !attribute.target) continue;
+        const target = this.contentTypes.get(attribute.target);
+        if (!target) continue;
+        const at = `${model.uid}: attribute "${attribute.name}"`;
+        const otherName = attribute.inversedBy ?? attribute.mappedBy;
+        if (!otherName) continue;
+        if (model.modelType === 'component')
+          throw new SchemaError(`${at}: relations in components cannot be two-way`);
+        const other: Attribute | undefined = target.attributes.get(otherName);
+        if (!other || other.kind !== 'relation' || other.target !== model.uid) {
+          throw new SchemaError(`${at}: ${target.uid} has no relation "${otherName}" back to ${model.uid}`);
+        }
+        const expected = attribute.inversedBy ? other.mappedBy : other.inversedBy;
+        if (expected !== attribute.name) {
+          const key = attribute.inversedBy ? 'mappedBy' : 'inversedBy';
+          throw new SchemaError(`${at}: ${target.uid}.${otherName} must declare ${key}: "${attribute.name}"`);
+        }
+        if (attribute.inversedBy && !(MIRROR[attribute.relation] ?? []).includes(other.relation)) {
+          throw new SchemaError(
+            `${at}: ${attribute.relation} is paired with ${other.relation} on ${target.uid}.${otherName}`,
+          );
+        }
+      }
+    }
+  }
+
   /** The collection type answering on `/api/<name>` (plural) or the single type on `/api/<name>`. */
   byRouteName(name: string): ContentType | undefined {
     const entry = this.#byRoute.get(name);
@@ -92,3 +121,11 @@ export class Schema {
 function isPluginTarget(uid: string): boolean {
   return uid.startsWith('plugin::') || uid.startsWith('admin::');
 }
+
+// The relation kind a two-way relation's other side must have.
+const MIRROR: Record<string, RelationKind[]> = {
+  oneToOne: ['oneToOne'],
+  oneToMany: ['manyToOne'],
+  manyToOne: ['oneToMany'],
+  manyToMany: ['manyToMany'],
+};

@@ -1,12 +1,4 @@
-import { SchemaError } from './errors.js';
-import type {
-  Attribute,
-  ContentType,
-  MediaAttribute,
-  Model,
-  RelationAttribute,
-  RelationKind,
-} from './model.js';
+import type { ContentType, MediaAttribute, Model, RelationAttribute, RelationKind } from './model.js';
 import { identifier, toSnakeCase } from './naming.js';
 import type { Schema } from './registry.js';
 
@@ -126,41 +118,4 @@ export function mediaRelation(attribute: MediaAttribute): RelationAttribute {
     mediaRelations.set(attribute, relation);
   }
   return relation;
-}
-
-const MIRROR: Record<string, RelationKind[]> = {
-  oneToOne: ['oneToOne'],
-  oneToMany: ['manyToOne'],
-  manyToOne: ['oneToMany'],
-  manyToMany: ['manyToMany'],
-};
-
-/** Checks that two-way relations agree with each other (inversedBy ↔ mappedBy, mirrored kinds). */
-export function checkRelationPairs(schema: Schema): void {
-  for (const model of schema.models()) {
-    for (const attribute of model.attributes.values()) {
-      if (attribute.kind !== 'relation' || !attribute.target) continue;
-      const target = schema.contentTypes.get(attribute.target);
-      if (!target) continue;
-      const at = `${model.uid}: attribute "${attribute.name}"`;
-      const otherName = attribute.inversedBy ?? attribute.mappedBy;
-      if (!otherName) continue;
-      if (model.modelType === 'component')
-        throw new SchemaError(`${at}: relations in components cannot be two-way`);
-      const other: Attribute | undefined = target.attributes.get(otherName);
-      if (!other || other.kind !== 'relation' || other.target !== model.uid) {
-        throw new SchemaError(`${at}: ${target.uid} has no relation "${otherName}" back to ${model.uid}`);
-      }
-      const expected = attribute.inversedBy ? other.mappedBy : other.inversedBy;
-      if (expected !== attribute.name) {
-        const key = attribute.inversedBy ? 'mappedBy' : 'inversedBy';
-        throw new SchemaError(`${at}: ${target.uid}.${otherName} must declare ${key}: "${attribute.name}"`);
-      }
-      if (attribute.inversedBy && !(MIRROR[attribute.relation] ?? []).includes(other.relation)) {
-        throw new SchemaError(
-          `${at}: ${attribute.relation} is paired with ${other.relation} on ${target.uid}.${otherName}`,
-        );
-      }
-    }
-  }
 }

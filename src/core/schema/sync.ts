@@ -1,4 +1,5 @@
 import type { Database, Executor } from '../../db/types.js';
+import { lockSchema } from '../../db/lock.js';
 import { applySystemMigrations } from '../../db/system/apply.js';
 import { buildSchema, type StoredDefinition } from './build.js';
 import { diffSchemas, type SchemaStep } from './diff.js';
@@ -14,7 +15,7 @@ import {
 } from './store.js';
 import { plannedTables } from './tables.js';
 import { stableStringify } from './stable-json.js';
-import { installStoredRendering } from '../query/render.js';
+import { installStoredRendering } from './stored-rendering.js';
 
 export class SchemaChangeRefusedError extends SchemaError {
   constructor(readonly steps: readonly SchemaStep[]) {
@@ -79,7 +80,7 @@ export async function applySchema(
 ): Promise<SyncResult> {
   const run = async (): Promise<SyncResult> =>
     database.transaction(async (trx) => {
-      await database.dialect.lockSchema(trx);
+      await lockSchema(database.dialect, trx);
       const systemMigrations = await applySystemMigrations(trx, database.dialect);
       const stored = await readStoredDefinitions(trx, database.dialect);
       const version = await readSchemaVersion(trx);

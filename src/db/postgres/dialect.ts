@@ -72,14 +72,6 @@ export function createPostgresDialect(options: { icu: boolean }): SqlDialect {
       return sql`${sql.ref(`${table}.${column}`)}`.as(alias);
     },
 
-    equalsFolded(expr, value) {
-      return sql<SqlBool>`${this.lower(expr)} = ${value}`;
-    },
-
-    matchFolded(expr, mode, value) {
-      return this.match(this.lower(expr), mode, value);
-    },
-
     lower(expr) {
       return sql<string>`lower(${expr}${lowerCollation})`;
     },
@@ -106,9 +98,14 @@ export function createPostgresDialect(options: { icu: boolean }): SqlDialect {
       return sql<string>`(clock_timestamp() + make_interval(secs => cast(${offsetMs / 1000} as double precision)))`;
     },
 
-    async lockSchema(trx: Executor) {
+    async schemaLock(trx: Executor) {
       await sql`select pg_advisory_xact_lock(${SCHEMA_LOCK_KEY})`.execute(trx);
     },
+
+    async liftStatementTimeout(trx: Executor) {
+      await sql`set local statement_timeout = 0`.execute(trx);
+    },
+    setFence: sql` offset 0`,
 
     json: {
       value(column, storage) {

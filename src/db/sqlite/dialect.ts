@@ -1,7 +1,8 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { LIST_PLACEHOLDER, type MatchMode, type SqlDialect } from '../dialect.js';
-import type { Storage } from '../types.js';
+import type { Executor, Storage } from '../types.js';
 import { sqliteStoredRendering } from './rendered.js';
+import { LIFT_FUNCTION } from './watchdog.js';
 
 /** Name of the SQL function registered on every SQLite connection; see connect.ts. */
 export const UNICODE_LOWER_FUNCTION = 'quorum_lower';
@@ -81,18 +82,19 @@ export const sqliteDialect: SqlDialect = {
   // JavaScript folds exactly two non-ASCII characters to ASCII ones: İ (U+0130 → i + U+0307) and the
   // Kelvin sign (U+212A → k). For an ASCII-only value, SQLite's built-in ASCII folding (NOCASE, LIKE)
   // is therefore exact on every row that contains neither — only those few rows pay for the JS function.
-  equalsFolded(expr, value) {
-    if (!isAscii(value)) return sql<SqlBool>`${sqliteDialect.lower(expr)} = ${value}`;
-    return sql<SqlBool>`(${expr} = ${value} collate nocase or (${expr} glob ${UNICODE_TO_ASCII} and ${sqliteDialect.lower(expr)} = ${value}))`;
-  },
-
-  matchFolded(expr, mode, value) {
-    const folded = sqliteDialect.match(sqliteDialect.lower(expr), mode, value);
-    if (!isAscii(value)) return folded;
-    const escaped = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-    const pattern =
-      mode === 'contains' ? `%${escaped}%` : mode === 'startsWith' ? `${escaped}%` : `%${escaped}`;
-    return sql<SqlBool>`(${expr} like ${pattern} escape '\\' or (${expr} glob ${UNICODE_TO_ASCII} and ${folded}))`;
+  folded: {
+    equals(expr, value) {
+      if (!isAscii(value)) return undefined;
+      return sql<SqlBool>`(${expr} = ${value} collate nocase or (${expr} glob ${UNICODE_TO_ASCII} and ${sqliteDialect.lower(expr)} = ${value}))`;
+    },
+    match(expr, mode, value) {
+      if (!isAscii(value)) return undefined;
+      const folded = sqliteDialect.match(sqliteDialect.lower(expr), mode, value);
+      const escaped = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+      const pattern =
+        mode === 'contains' ? `%${escaped}%` : mode === 'startsWith' ? `${escaped}%` : `%${escaped}`;
+      return sql<SqlBool>`(${expr} like ${pattern} escape '\\' or (${expr} glob ${UNICODE_TO_ASCII} and ${folded}))`;
+    },
   },
 
   lower(expr) {
@@ -120,9 +122,14 @@ export const sqliteDialect: SqlDialect = {
     return sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`${offsetMs >= 0 ? '+' : ''}${offsetMs / 1000} seconds`})`;
   },
 
-  async lockSchema() {
+  async schemaLock() {
     // Transactions on SQLite begin IMMEDIATE (see driver.ts): the write lock is already held.
   },
+
+  async liftStatementTimeout(trx: Executor) {
+    await sql`select ${sql.raw(LIFT_FUNCTION)}()`.execute(trx);
+  },
+  setFence: sql``,
 
   json: {
     value(column, storage) {

@@ -6,6 +6,7 @@ import {
   type QueryResult,
   SelectQueryNode,
 } from 'kysely';
+import { translateSqliteError } from '../errors.js';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -14,7 +15,8 @@ const STATEMENT_CACHE_SIZE = 500;
  * prepared statements are cached by SQL text (preparing costs more than running a small indexed query),
  * and every transaction starts with BEGIN IMMEDIATE, taking the write lock up front so two processes
  * sharing the file (a node and a CLI command) queue on busy_timeout instead of failing with SQLITE_BUSY
- * when a read lock is upgraded.
+ * when a read lock is upgraded. Every statement it runs (transaction control included) that fails with
+ * an error of known meaning throws a DbError (db/errors.ts).
  */
 export class CachingSqliteDriver implements Driver {
   readonly #connection: CachingSqliteConnection;
@@ -45,6 +47,9 @@ export class CachingSqliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite rolls back on its own after some errors (an interrupted statement, a full disk): a second
+    // rollback would fail and hide the error that caused it.
+    if (!this.db.inTransaction) return;
     await connection.executeQuery(CompiledQuery.raw('rollback'));
   }
 
@@ -92,26 +97,39 @@ class CachingSqliteConnection implements DatabaseConnection {
   }
 
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const { statement, columns } = this.#prepare(compiledQuery.sql);
-    const parameters = compiledQuery.parameters as unknown[];
-    if (columns) {
-      return Promise.resolve({ rows: toObjects(statement.all(parameters) as unknown[][], columns) as R[] });
+    // better-sqlite3 runs synchronously: one try around preparing and running catches both.
+    try {
+      const { statement, columns } = this.#prepare(compiledQuery.sql);
+      const parameters = compiledQuery.parameters as unknown[];
+      if (columns) {
+        return Promise.resolve({ rows: toObjects(statement.all(parameters) as unknown[][], columns) as R[] });
+      }
+      const { changes, lastInsertRowid } = statement.run(parameters);
+      return Promise.resolve({
+        numAffectedRows: BigInt(changes),
+        insertId: BigInt(lastInsertRowid),
+        rows: [],
+      });
+    } catch (err) {
+      return Promise.reject(translated(err));
     }
-    const { changes, lastInsertRowid } = statement.run(parameters);
-    return Promise.resolve({
-      numAffectedRows: BigInt(changes),
-      insertId: BigInt(lastInsertRowid),
-      rows: [],
-    });
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('Only SELECT queries can be streamed');
-    const { statement, columns } = this.#prepare(compiledQuery.sql);
-    for (const row of statement.iterate(compiledQuery.parameters as unknown[])) {
-      yield { rows: toObjects([row as unknown[]], columns ?? []) as R[] };
+    try {
+      const { statement, columns } = this.#prepare(compiledQuery.sql);
+      for (const row of statement.iterate(compiledQuery.parameters as unknown[])) {
+        yield { rows: toObjects([row as unknown[]], columns ?? []) as R[] };
+      }
+    } catch (err) {
+      throw translated(err);
     }
   }
+}
+
+function translated(err: unknown): unknown {
+  return (err instanceof Error && translateSqliteError(err)) || err;
 }
 
 /** Rows as objects keyed by column name (a repeated name keeps its last value, as better-sqlite3 does). */

@@ -363,6 +363,16 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
     },
   },
   {
+    // A webhook's headers (often a receiver's credentials) are sealed like its secret, as one JSON object
+    // (webhooks/headers.ts). Sealing needs the key derived from QUORUM_SECRET, which migrations do
+    // not have (`quorum schema apply` runs without it), so rows stored in plain `headers` are sealed by
+    // each node at start (WebhookStore.sealPlaintextHeaders) and read in either form meanwhile.
+    name: '0402-webhook-sealed-headers',
+    async up(trx) {
+      await sql.raw(`alter table quorum_webhooks add column "sealed_headers" text`).execute(trx);
+    },
+  },
+  {
     // The database storage provider of the media library: an object's metadata, then its bytes in
     // fixed-size chunks keyed by (key, seq), so a Range read fetches only the chunks it covers.
     name: '0500-media-blobs',
@@ -421,9 +431,54 @@ export const SYSTEM_MIGRATIONS: readonly SystemMigration[] = [
       }
     },
   },
+  {
+    // Each node publishes a fingerprint of its derived keys (config/keys.ts keyFingerprint), so a node
+    // started with another QUORUM_SECRET can tell, and refuse readiness. Null for rows of older nodes.
+    name: '0502-node-key-fingerprint',
+    async up(trx) {
+      await sql.raw(`alter table quorum_nodes add column "key_fingerprint" text`).execute(trx);
+    },
+  },
+  {
+    // Who scheduled an action: the leader re-checks that admin's publish grant on the document when
+    // it carries the action out (workers/scheduler.ts). Null for actions scheduled before, and for
+    // in-process callers: those run as the system, as they always did. No foreign key: deleting the
+    // admin must not delete the row (the action then fails, saying why).
+    name: '0503-scheduled-action-creator',
+    async up(trx) {
+      await sql.raw(`alter table quorum_scheduled_actions add column "created_by_id" integer`).execute(trx);
+    },
+  },
+  {
+    // i18n locales (core/locales): Strapi's `i18n_locale` columns. The default locale is not a column:
+    // it is one quorum_state row (core/locales/store.ts), as Strapi keeps it in its core store, so there is
+    // exactly one. `code` is unique here (Strapi checks it in its controller only): two nodes creating
+    // the same locale at once must not both succeed.
+    name: '0600-i18n-locales',
+    async up(trx, d) {
+      const ts = d.columnType('datetime');
+      await sql
+        .raw(
+          `create table quorum_locales (
+            ${d.idColumnDefinition},
+            "document_id" text not null,
+            "code" text not null unique,
+            "name" text,
+            "created_at" ${ts} not null,
+            "updated_at" ${ts} not null,
+            "published_at" ${ts} not null
+          )`,
+        )
+        .execute(trx);
+    },
+  },
 ];
 
-/** Tables that hold documents (a document_id and a published_at column) and lack `column`. */
+/**
+ * Content tables (a document_id and a published_at column) that lack `column`. Quorum's own tables
+ * (`quorum_`, a prefix content types may not use) are left out: quorum_locales has both columns, as
+ * Strapi's locales table does, and is no content table.
+ */
 async function contentTablesWithout(trx: Executor, d: SqlDialect, column: string): Promise<string[]> {
   const query =
     d.kind === 'postgres'
@@ -443,6 +498,7 @@ async function contentTablesWithout(trx: Executor, d: SqlDialect, column: string
     columns.set(row.name, set);
   }
   return [...columns]
+    .filter(([name]) => !name.toLowerCase().startsWith('quorum_'))
     .filter(([, set]) => set.has('document_id') && set.has('published_at') && !set.has(column))
     .map(([name]) => name)
     .sort();

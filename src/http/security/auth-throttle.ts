@@ -1,9 +1,9 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { createLoginGuard, type LoginGuard } from '../../auth/brute-force.js';
 import { createRateLimiter } from '../../auth/rate-limit.js';
-import { TooManyAttemptsError } from '../../auth/rate-limit-error.js';
 import type { QuorumConfig } from '../../config/index.js';
 import type { CoreContext } from '../../core/context.js';
+import { RateLimitError } from '../../core/errors.js';
 
 /** Strapi's answer when its auth rate limiter refuses a request (reference §6.1). */
 export const RATE_LIMIT_MESSAGE = 'Too many attempts, please try again in a minute.';
@@ -29,7 +29,7 @@ export function createAuthThrottle(config: QuorumConfig, core: CoreContext): Aut
       const decision = await limiter.hit(
         `${request.routeOptions.url ?? request.url}|${clientAddress(request)}`,
       );
-      if (!decision.allowed) throw new TooManyAttemptsError(RATE_LIMIT_MESSAGE, decision.retryAfterMs);
+      if (!decision.allowed) throw new RateLimitError(RATE_LIMIT_MESSAGE, decision.retryAfterMs);
     },
   };
 }

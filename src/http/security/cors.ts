@@ -15,7 +15,7 @@ export function corsOptions(cors: QuorumConfig['security']['cors']): FastifyCors
     credentials: cors.credentials,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     // Requested headers are echoed back (allowedHeaders unset), as Strapi's koa cors does.
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Quorum-Error-Code'],
     maxAge: 7200,
     // An OPTIONS request that is not a preflight gets a 204 rather than a plain-text 400.
     strictPreflight: false,

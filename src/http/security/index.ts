@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
-import { TooManyAttemptsError } from '../../auth/rate-limit-error.js';
 import type { QuorumConfig } from '../../config/index.js';
+import { RateLimitError } from '../../core/errors.js';
 import { corsOptions } from './cors.js';
 import { securityHeaders } from './headers.js';
 
@@ -17,7 +17,7 @@ export async function registerSecurity(app: FastifyInstance, config: QuorumConfi
   });
   await app.register(cors, corsOptions(config.security.cors));
   app.addHook('onError', (_request, reply, error, done) => {
-    if (error instanceof TooManyAttemptsError) reply.header('retry-after', String(error.retryAfterSeconds));
+    if (error instanceof RateLimitError) reply.header('retry-after', String(error.retryAfterSeconds));
     done();
   });
 }

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { NotFoundError } from '../../core/errors.js';
 import { extensionOf, mimeOfExtension, OCTET_STREAM, safeInline } from '../../media/mime.js';
 import { isStorageKey, UPLOADS_PATH, type ByteRange, type FileStorage } from '../../media/storage/index.js';
+import { ERROR_CODE_HEADER } from '../errors.js';
 
 /** Stored names carry a random part and are never rewritten, so a response may be cached for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -15,7 +16,7 @@ const SANDBOX =
  * a redirect to a short-lived URL). ETag and If-None-Match, one byte range (206, or 416 outside the
  * file), the stored content type, and SVG, HTML and other active types only as attachments.
  */
-export function registerFileServing(app: FastifyInstance, storage: FileStorage): void {
+export const fileServingRoutes: FastifyPluginAsync<{ storage: FileStorage }> = async (app, { storage }) => {
   app.get<{ Params: { key: string } }>(`${UPLOADS_PATH}/:key`, async (request, reply) => {
     const { key } = request.params;
     if (!isStorageKey(key)) throw new NotFoundError();
@@ -47,7 +48,7 @@ export function registerFileServing(app: FastifyInstance, storage: FileStorage):
     if (request.method === 'HEAD') return reply.send(Readable.from([]));
     return reply.send(await storage.get(key, range));
   });
-}
+};
 
 function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -87,6 +88,7 @@ function unsatisfiable(reply: FastifyReply, size: number) {
     .header('content-range', `bytes */${size}`)
     .header('content-type', 'application/json; charset=utf-8')
     .header('content-disposition', null)
+    .header(ERROR_CODE_HEADER, 'QUORUM_RANGE_NOT_SATISFIABLE')
     .send({
       data: null,
       error: {

@@ -1,16 +1,12 @@
-import type { FastifyInstance } from 'fastify';
-import { registerAuthRoutes } from './auth-routes.js';
-import type { UsersPermissionsDeps } from './context.js';
-import { registerUserRoutes } from './user-routes.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { authRoutes } from './auth-routes.js';
+import type { UsersPermissionsDeps } from './end-user-request.js';
+import { userRoutes } from './user-routes.js';
 
-export type { UsersPermissionsDeps } from './context.js';
+export type { UsersPermissionsDeps } from './end-user-request.js';
 
 /** The Users & Permissions content-API routes under the REST prefix (static paths win over /api/:name). */
-export function registerUsersPermissions(
-  app: FastifyInstance,
-  deps: UsersPermissionsDeps,
-  prefix: string,
-): void {
-  registerAuthRoutes(app, deps, prefix);
-  registerUserRoutes(app, deps, prefix);
-}
+export const usersPermissionsRoutes: FastifyPluginAsync<UsersPermissionsDeps> = async (app, deps) => {
+  await app.register(authRoutes, deps);
+  await app.register(userRoutes, deps);
+};

@@ -1,7 +1,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { OUTBOX_TABLE } from '../../cluster/outbox.js';
 import type { Database } from '../../db/types.js';
-import { DELIVERIES_TABLE, WEBHOOKS_TABLE } from './tables.js';
+import { DELIVERIES_TABLE, WEBHOOKS_TABLE } from '../../webhooks/tables.js';
 
 /** A delivery this node has claimed, with everything needed to send it. */
 export interface ClaimedDelivery {
@@ -14,7 +14,9 @@ export interface ClaimedDelivery {
   readonly event: string;
   readonly attempts: number;
   readonly url: string;
-  readonly headers: Record<string, string>;
+  /** The webhook's headers as stored: opened with `openHeaders` (headers.ts) by the worker. */
+  readonly plainHeaders: unknown;
+  readonly sealedHeaders: string | null;
   readonly sealedSecret: string;
   /** The outbox row's JSON text, sent byte for byte. */
   readonly payload: string;
@@ -110,6 +112,7 @@ export class DeliveryQueries {
         'd.attempts',
         'w.url',
         'w.headers',
+        'w.sealed_headers',
         'w.secret',
         'o.payload',
         'o.request_id',
@@ -134,7 +137,8 @@ export class DeliveryQueries {
       event: row.event as string,
       attempts: Number(row.attempts),
       url: row.url as string,
-      headers: dialect.fromDb('json', row.headers) as Record<string, string>,
+      plainHeaders: dialect.fromDb('json', row.headers),
+      sealedHeaders: (row.sealed_headers as string | null) ?? null,
       sealedSecret: row.secret as string,
       payload: row.payload as string,
       requestId: (row.request_id as string | null) ?? null,

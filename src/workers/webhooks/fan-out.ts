@@ -3,7 +3,7 @@ import type { OutboxEvent } from '../../cluster/outbox.js';
 import type { SqlDialect } from '../../db/dialect.js';
 import type { Executor } from '../../db/types.js';
 import type { OutboxHandler } from '../outbox/dispatcher.js';
-import { DELIVERIES_TABLE, WEBHOOKS_TABLE } from './tables.js';
+import { DELIVERIES_TABLE, WEBHOOKS_TABLE } from '../../webhooks/tables.js';
 
 // Rows per insert statement: well below PostgreSQL's 65,535 parameters at 10 per row.
 const INSERT_CHUNK = 500;

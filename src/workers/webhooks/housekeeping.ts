@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { OUTBOX_TABLE } from '../../cluster/outbox.js';
+import { LeaderJob } from '../../cluster/leader-job.js';
 import type { LeaderElector } from '../../cluster/leader.js';
 import type { Lease, Leases } from '../../cluster/leases.js';
 import type { Database, Executor } from '../../db/types.js';
-import { DELIVERIES_TABLE } from './tables.js';
+import { DELIVERIES_TABLE } from '../../webhooks/tables.js';
 
 const INTERVAL_MS = 10 * 60_000;
 // Rows deleted per statement, and statements per run: big backlogs are pruned over several runs.
@@ -18,10 +19,7 @@ const MAX_CHUNKS = 20;
  * deleted only once no delivery refers to it (a dead letter kept for replay keeps its payload).
  */
 export class OutboxHousekeeping {
-  #timer: NodeJS.Timeout | undefined;
-  #lease: Lease | undefined;
-  #running: Promise<number> | undefined;
-  readonly #unsubscribe: (() => void)[] = [];
+  readonly #job: LeaderJob;
 
   constructor(
     private readonly deps: {
@@ -31,57 +29,44 @@ export class OutboxHousekeeping {
       retentionDays: number;
       logger: Logger;
     },
-  ) {}
-
-  start(): void {
-    const { leader } = this.deps;
-    this.#lease = leader.lease;
-    this.#unsubscribe.push(
-      leader.onElected((lease) => {
-        this.#lease = lease;
-        void this.runOnce();
-      }),
-      leader.onDemoted(() => (this.#lease = undefined)),
-    );
-    this.#timer = setInterval(() => void this.runOnce(), INTERVAL_MS);
-    this.#timer.unref();
+  ) {
+    this.#job = new LeaderJob({
+      leader: deps.leader,
+      intervalMs: INTERVAL_MS,
+      logger: deps.logger,
+      failure: 'outbox housekeeping failed',
+      run: (lease) => this.#prune(lease),
+    });
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    this.#lease = undefined;
-    await this.#running?.catch(() => 0);
+  start(): void {
+    this.#job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /** One pruning run if this node leads (exposed for tests); the number of rows deleted. */
   runOnce(): Promise<number> {
-    this.#running ??= this.#prune().finally(() => (this.#running = undefined));
-    return this.#running;
+    return this.#job.runOnce();
   }
 
-  async #prune(): Promise<number> {
-    const lease = this.#lease;
-    if (!lease || !this.deps.leader.isLeader) return 0;
+  async #prune(lease: Lease): Promise<number> {
     const { database, leases, logger } = this.deps;
     const cutoff = database.dialect.now(-this.deps.retentionDays * 24 * 3600_000);
     let total = 0;
-    try {
-      for (const prune of [finishedDeliveries, processedEvents]) {
-        for (let i = 0; i < MAX_CHUNKS; i++) {
-          const deleted = await database.transaction(async (trx) => {
-            await leases.fence(trx, lease);
-            return prune(trx, cutoff);
-          });
-          total += deleted;
-          if (deleted < CHUNK) break;
-        }
+    for (const prune of [finishedDeliveries, processedEvents]) {
+      for (let i = 0; i < MAX_CHUNKS; i++) {
+        const deleted = await database.transaction(async (trx) => {
+          await leases.fence(trx, lease);
+          return prune(trx, cutoff);
+        });
+        total += deleted;
+        if (deleted < CHUNK) break;
       }
-      if (total) logger.info({ rows: total }, 'pruned the outbox');
-    } catch (err) {
-      if ((err as Error).name !== 'StaleLeaseError')
-        logger.warn({ err: (err as Error).message }, 'outbox housekeeping failed');
     }
+    if (total) logger.info({ rows: total }, 'pruned the outbox');
     return total;
   }
 }

@@ -9,13 +9,13 @@ import { TargetBreakers } from './breakers.js';
 import { DeliveryQueries } from './deliveries.js';
 import { webhookFanOut, webhookTestHandler } from './fan-out.js';
 import { OutboxHousekeeping } from './housekeeping.js';
-import { SecretBox } from './secrets.js';
-import { WebhookStore } from './store.js';
-import { WEBHOOK_TEST_TOPIC } from './tables.js';
+import { SecretBox } from '../../webhooks/secrets.js';
+import { WebhookStore } from '../../webhooks/store.js';
+import { WEBHOOK_TEST_TOPIC } from '../../webhooks/tables.js';
 import { DeliveryWorker } from './worker.js';
 
-export type { Webhook, WebhookInput, Delivery } from './store.js';
-export { WebhookStore } from './store.js';
+export type { Webhook, WebhookInput, Delivery } from '../../webhooks/store.js';
+export { WebhookStore } from '../../webhooks/store.js';
 
 /** The outbox and webhooks of one node: dispatcher, delivery worker, leader housekeeping, admin store. */
 export interface WebhookRuntime {

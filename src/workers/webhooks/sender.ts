@@ -1,5 +1,5 @@
 import type { ClaimedDelivery } from './deliveries.js';
-import { signPayload } from './secrets.js';
+import { signPayload } from '../../webhooks/secrets.js';
 
 export interface SendResult {
   readonly ok: boolean;
@@ -18,23 +18,38 @@ const OWN_HEADERS = [
   'traceparent',
 ];
 
-/** The request headers of one attempt: default headers, the webhook's headers, then Quorum's own. */
+/** What an attempt adds to the stored delivery: its opened headers and the node's settings. */
+export interface SendOptions {
+  /** The webhook's own headers, opened. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly defaultHeaders: Readonly<Record<string, string>>;
+  /** `webhooks.userAgent`: Node's fetch would say `node`. */
+  readonly userAgent: string;
+}
+
+/**
+ * The request headers of one attempt: the User-Agent, default headers, the webhook's headers, then
+ * Quorum's own, each later one replacing an earlier header of the same name in any letter case (fetch
+ * would join two spellings into one comma-separated value).
+ */
 export function deliveryHeaders(
   delivery: ClaimedDelivery,
   secret: string,
-  defaultHeaders: Readonly<Record<string, string>>,
+  options: SendOptions,
   nowMs = Date.now(),
 ): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries({ ...defaultHeaders, ...delivery.headers }))
-    if (!OWN_HEADERS.includes(name.toLowerCase())) headers[name] = value;
-  headers['Content-Type'] = 'application/json';
-  headers['X-Strapi-Event'] = delivery.event;
-  headers['X-Quorum-Delivery'] = delivery.deliveryKey;
-  headers['X-Quorum-Signature'] = signPayload(secret, delivery.payload, Math.floor(nowMs / 1000));
-  if (delivery.requestId) headers['X-Request-Id'] = delivery.requestId;
-  if (delivery.traceparent) headers.traceparent = delivery.traceparent;
-  return headers;
+  const byName = new Map<string, [string, string]>();
+  const put = (name: string, value: string) => byName.set(name.toLowerCase(), [name, value]);
+  put('User-Agent', options.userAgent);
+  for (const [name, value] of Object.entries({ ...options.defaultHeaders, ...options.headers }))
+    if (!OWN_HEADERS.includes(name.toLowerCase())) put(name, value);
+  put('Content-Type', 'application/json');
+  put('X-Strapi-Event', delivery.event);
+  put('X-Quorum-Delivery', delivery.deliveryKey);
+  put('X-Quorum-Signature', signPayload(secret, delivery.payload, Math.floor(nowMs / 1000)));
+  if (delivery.requestId) put('X-Request-Id', delivery.requestId);
+  if (delivery.traceparent) put('traceparent', delivery.traceparent);
+  return Object.fromEntries(byName.values());
 }
 
 /**
@@ -45,14 +60,14 @@ export function deliveryHeaders(
 export async function sendDelivery(
   delivery: ClaimedDelivery,
   secret: string,
-  options: { timeoutMs: number; defaultHeaders: Readonly<Record<string, string>>; signal: AbortSignal },
+  options: SendOptions & { timeoutMs: number; signal: AbortSignal },
 ): Promise<SendResult> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(delivery.url, {
       method: 'POST',
-      headers: deliveryHeaders(delivery, secret, options.defaultHeaders),
+      headers: deliveryHeaders(delivery, secret, options),
       body: delivery.payload,
       redirect: 'manual',
       signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal]),

@@ -4,7 +4,8 @@ import type { QuorumConfig } from '../../config/index.js';
 import { Pump } from '../outbox/pump.js';
 import type { TargetBreakers } from './breakers.js';
 import type { ClaimedDelivery, DeliveryQueries } from './deliveries.js';
-import type { SecretBox } from './secrets.js';
+import { openHeaders } from '../../webhooks/headers.js';
+import type { SecretBox } from '../../webhooks/secrets.js';
 import { sendDelivery, type SendResult } from './sender.js';
 
 // How often a node looks for expired claims (a dead node's deliveries) and expired deliveries.
@@ -148,20 +149,24 @@ export class DeliveryWorker {
     const { queries, breakers, box, config, logger } = this.deps;
     if (this.#stopping) return queries.release(delivery, 0);
     let secret: string;
+    let headers: Record<string, string>;
     try {
       secret = box.open(delivery.sealedSecret);
+      headers = openHeaders(box, delivery.plainHeaders, delivery.sealedHeaders);
     } catch {
       // QUORUM_SECRET changed: no node with this secret can sign it; keep it for one that can.
       logger.error(
         { webhookId: delivery.webhookId },
-        'cannot decrypt a webhook secret (was QUORUM_SECRET changed?)',
+        'cannot decrypt a webhook secret or its headers (was QUORUM_SECRET changed?)',
       );
       return queries.release(delivery, config.claimTtlMs);
     }
     const outcome = await breakers.run(origin, () =>
       sendDelivery(delivery, secret, {
+        headers,
         timeoutMs: config.timeoutMs,
         defaultHeaders: config.defaultHeaders,
+        userAgent: config.userAgent,
         signal: this.#abort.signal,
       }),
     );
