@@ -27,6 +27,12 @@ export interface CoreContext {
   readonly plans: PlanCache;
   readonly passwords: PasswordHasher;
   readonly logger: Logger;
+  /**
+   * The default locale's code, as this node last read it (a change made through any node reaches every
+   * node through the bus, `locales.changed`). Read on every request that addresses a localized type
+   * without `locale`, so it is kept in memory rather than read from the database each time.
+   */
+  defaultLocale(): string;
   /** Pagination totals; writes retire them (see CountCache). Absent: totals are always counted. */
   readonly counts?: CountCache;
   /**

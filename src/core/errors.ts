@@ -195,6 +195,8 @@ export interface FieldError {
   path: (string | number)[];
   message: string;
   name: 'ValidationError';
+  /** The refused value, where Strapi names it (unique values). */
+  value?: unknown;
 }
 
 export function validationErrors(

@@ -2,6 +2,7 @@ import type { NodeAuth } from './auth.js';
 import { TOPICS, type ClusterRuntime } from './cluster.js';
 import type { ContentCore } from './content-core.js';
 import type { StartedParts } from './started-parts.js';
+import type { LocaleStore } from '../core/locales/store.js';
 
 /**
  * Writes are announced at most this often: a burst of writes costs one bus message. It is also most of
@@ -11,13 +12,15 @@ const CONTENT_ANNOUNCE_MS = 10;
 
 /**
  * Changes made on this node are announced to the others: content writes (the types written, coalesced
- * into one message per CONTENT_ANNOUNCE_MS), permissions, API tokens and users.
+ * into one message per CONTENT_ANNOUNCE_MS), permissions, API tokens, users and locales (this node
+ * takes a new default locale before the change is answered).
  */
 export function announceChanges(
   content: ContentCore,
   { permissions, tokens, auth }: NodeAuth,
   cluster: ClusterRuntime,
   parts: StartedParts,
+  locales: LocaleStore,
 ): void {
   const written = new Set<string>();
   const announceWritten = coalesce(() => {
@@ -34,6 +37,10 @@ export function announceChanges(
   permissions.changes.add(() => void cluster.publish(TOPICS.permissions));
   tokens.changes.add(() => void cluster.publish(TOPICS.tokens));
   auth.userChanges.add(() => void cluster.publish(TOPICS.users));
+  locales.changes.add(async () => {
+    await content.localesChanged();
+    void cluster.publish(TOPICS.locales);
+  });
 }
 
 /**

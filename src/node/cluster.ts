@@ -18,6 +18,8 @@ export const TOPICS = {
   permissions: 'permissions.changed',
   tokens: 'tokens.changed',
   users: 'users.changed',
+  /** Locales were created, renamed, deleted or the default changed (node/content-core.ts reloads it). */
+  locales: 'locales.changed',
   /**
    * Content was written (payload: `{ uids }`, the types written): other nodes retire cached totals
    * (core/query/count-cache.ts) and cached answers that read those types (cache/response-cache.ts).

@@ -3,7 +3,8 @@ import type { QuorumConfig } from '../config/index.js';
 import { connectDatabase } from '../db/connect.js';
 import { lockSchema } from '../db/lock.js';
 import { applySystemMigrations } from '../db/system/apply.js';
-import type { Database } from '../db/types.js';
+import type { Database, Executor } from '../db/types.js';
+import { seedLocales } from '../core/locales/store.js';
 import type { SchemaFile } from '../core/schema/load-files.js';
 import { appSchemaFiles } from './schema-files.js';
 import { loadStoredSchema } from '../core/schema/store.js';
@@ -36,26 +37,35 @@ export async function openDatabase(
   const files = appSchemaFiles(config.appDir);
   const database = await connectDatabase(config, logger);
   try {
-    const sync = await syncSchema(database, files, options).catch(async (err: unknown) => {
-      if (!(err instanceof SchemaChangeRefusedError) || !options.tolerateRefusedChanges) throw err;
-      logger.warn(
-        { pending: err.steps.map((step) => step.description) },
-        'destructive schema changes are pending; content tables left as they are',
-      );
-      const systemMigrations = await database.transaction(async (trx) => {
-        await lockSchema(database.dialect, trx);
-        return applySystemMigrations(trx, database.dialect);
-      });
-      return {
-        schema: await loadStoredSchema(database.db, database.dialect),
-        steps: [],
-        changed: false,
-        systemMigrations,
-      };
-    });
+    let createdLocales: string[] = [];
+    const seed = async (trx: Executor) => {
+      createdLocales = await seedLocales(trx, config.i18n);
+    };
+    const sync = await syncSchema(database, files, { ...options, beforeContent: seed }).catch(
+      async (err: unknown) => {
+        if (!(err instanceof SchemaChangeRefusedError) || !options.tolerateRefusedChanges) throw err;
+        logger.warn(
+          { pending: err.steps.map((step) => step.description) },
+          'destructive schema changes are pending; content tables left as they are',
+        );
+        const systemMigrations = await database.transaction(async (trx) => {
+          await lockSchema(database.dialect, trx);
+          const applied = await applySystemMigrations(trx, database.dialect);
+          await seed(trx);
+          return applied;
+        });
+        return {
+          schema: await loadStoredSchema(database.db, database.dialect),
+          steps: [],
+          changed: false,
+          systemMigrations,
+        };
+      },
+    );
     // A dry run rolls everything back, system migrations included: nothing was applied.
     if (!options.dryRun) {
       for (const name of sync.systemMigrations) logger.info({ migration: name }, 'applied system migration');
+      if (createdLocales.length) logger.info({ locales: createdLocales }, 'created the configured locales');
       for (const step of sync.steps) logger.info({ step: step.description }, 'applied schema change');
     }
     return { database, sync, files };

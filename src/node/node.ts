@@ -93,16 +93,16 @@ export async function createNode(
   const parts = new StartedParts();
   parts.add('database', () => database.close());
   try {
-    const locales = await buildLocales(config, database, logger);
     const metrics = buildMetrics(database);
-    const content = buildContentCore(config, database, opened.sync.schema, logger);
+    const content = await buildContentCore(config, database, opened.sync.schema, logger);
     const { core } = content;
+    const locales = buildLocales(core);
     const access = buildAuth(config, secret, core);
     const { users, emails, admin } = await buildAccounts(config, secret, core, access);
     const cluster = await startCluster({ config, secret, logger, content, access, admin, metrics }, parts);
     reportNodeState(metrics, cluster, content);
     const work = await buildBackgroundWork({ config, secret, core, commits, cluster, emails, logger }, parts);
-    announceChanges(content, access, cluster, parts);
+    announceChanges(content, access, cluster, parts, locales);
     const changeSchema = buildSchemaChanger(content, cluster);
     if (config.seedFile) {
       const created = await seedIfEmpty(core, config.seedFile);

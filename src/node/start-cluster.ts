@@ -48,6 +48,7 @@ export async function startCluster(
       [TOPICS.permissions]: () => permissions.forget(),
       [TOPICS.tokens]: () => tokens.forget(),
       [TOPICS.users]: () => auth.clearUsers(),
+      [TOPICS.locales]: (cause) => content.localesChanged(cause.kind !== 'resync'),
       [TOPICS.content]: (cause) => {
         core.counts?.changed();
         if (responses) retireAnswers(responses, cause);

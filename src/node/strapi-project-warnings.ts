@@ -101,13 +101,6 @@ export function strapiPartsNotRun(appDir: string, schemaFiles: readonly SchemaFi
       uses.set(use.option, list);
     }
   }
-  const i18n = uses.get('pluginOptions.i18n');
-  uses.delete('pluginOptions.i18n');
-  add(
-    'i18n',
-    'Quorum does not localize content yet (i18n pluginOptions are ignored; each document has one locale)',
-    i18n ?? [],
-  );
   for (const [option, where] of [...uses].sort(([a], [b]) => a.localeCompare(b)))
     add(`option:${option}`, `Quorum accepts and ignores the schema option "${option}"`, where);
   return parts;

@@ -1,13 +1,21 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the recorded Strapi answers are untyped JSON */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../helpers/each-database.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
 import { registerFirstAdmin, type AdminSession } from '../admin/helpers.js';
 
-/** Strapi 5.54's recorded answers (strapi-fixture/i18n/measurements.md, "Locales", "Admin /i18n/* routes"). */
-const ANSWERS = '/work/strapi-fixture/i18n/answers';
+/** Strapi 5.54's recorded answers (test/fixtures/strapi-5.54-i18n/measurements.md, "Locales", "Admin /i18n/* routes"). */
+const ANSWERS = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'strapi-5.54-i18n',
+  'answers',
+);
 const recorded = (name: string) =>
   JSON.parse(readFileSync(`${ANSWERS}/${name}.json`, 'utf8')) as { status: number; body: any };
 const KEYS = ['id', 'documentId', 'name', 'code', 'createdAt', 'updatedAt', 'publishedAt', 'isDefault'];

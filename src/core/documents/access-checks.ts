@@ -10,6 +10,8 @@ import type { FilterNode, FindQuery, Status } from '../query/types.js';
 import type { ContentType, ScalarAttribute } from '../schema/model.js';
 import { CREATED_BY_FIELD } from '../schema/system-fields.js';
 import type { Executor } from '../../db/types.js';
+import { ALL_LOCALES } from '../query/locale.js';
+import type { DocumentRef } from './rows.js';
 
 const CONDITION_FIELDS: ReadonlyMap<string, ScalarAttribute> = new Map([
   [CREATED_BY_FIELD.name, CREATED_BY_FIELD],
@@ -51,6 +53,7 @@ export function resolveAccess(
   const parsed = new Map<string, FilterNode | undefined>();
   const scope: QueryScope = {
     schema,
+    defaultLocale: ctx.defaultLocale(),
     maxDepth: ctx.limits.maxDepth,
     maxRelationHops: ctx.limits.maxRelationHops,
     canRead: (uid) => access.canRead(uid),
@@ -104,11 +107,22 @@ export async function matchesConditions(
   ctx: CoreContext,
   trx: Executor,
   type: ContentType,
-  documentId: string,
+  ref: DocumentRef,
   status: Status,
   access: ResolvedAccess,
 ): Promise<boolean> {
-  return (await documentsWithinConditions(ctx, trx, type, [documentId], status, access)).has(documentId);
+  if (!access.conditions) return true;
+  const within = await documentsMatching(
+    ctx,
+    trx,
+    type,
+    [ref.documentId],
+    status,
+    access.conditions,
+    access,
+    ref.locale ?? undefined,
+  );
+  return within.has(ref.documentId);
 }
 
 /**
@@ -184,12 +198,14 @@ async function documentsMatching(
   status: Status,
   conditions: FilterNode,
   access: ResolvedAccess,
+  /** Of a localized type: the locale whose rows are checked (default: any locale's row counts). */
+  locale: string = ALL_LOCALES,
 ): Promise<Set<string>> {
   const within = new Set<string>();
   const database = { ...ctx.database, db: trx };
   for (let start = 0; start < documentIds.length; start += CHUNK) {
     const chunk = documentIds.slice(start, start + CHUNK);
-    const params = { status, fields: ['documentId'], filters: { documentId: { $in: chunk } } };
+    const params = { status, locale, fields: ['documentId'], filters: { documentId: { $in: chunk } } };
     const single = parseSingleQuery(access.scope, type, params, conditions);
     const query: FindQuery = {
       ...single,

@@ -23,6 +23,7 @@ export async function writeComponents(
   parentId: number,
   changes: readonly ComponentChange[],
   fresh = false,
+  locale: string | null = null,
 ): Promise<void> {
   if (changes.length === 0) return;
   if (!fresh) await deleteComponents(trx, schema, parent, [parentId], new Set(changes.map((c) => c.field)));
@@ -39,7 +40,17 @@ export async function writeComponents(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await writeRowRelations(ctx, trx, schema, entry.component, Number(row.id), entry, true);
+      await writeRowRelations(
+        ctx,
+        trx,
+        schema,
+        entry.component,
+        Number(row.id),
+        entry,
+        true,
+        undefined,
+        locale,
+      );
     }
   }
 }
@@ -57,8 +68,10 @@ export async function writeRowRelations(
   input: RowInput,
   fresh = false,
   access?: ResolvedAccess,
+  /** The locale of the document the row belongs to (null: none): its relations link targets in it. */
+  locale: string | null = null,
 ): Promise<void> {
   for (const change of input.relations)
-    if (change.view.side === 'owner') await writeOwnerLinks(ctx, trx, rowId, change, fresh, access);
-  await writeComponents(ctx, trx, schema, model, rowId, input.components, fresh);
+    if (change.view.side === 'owner') await writeOwnerLinks(ctx, trx, rowId, change, fresh, access, locale);
+  await writeComponents(ctx, trx, schema, model, rowId, input.components, fresh, locale);
 }

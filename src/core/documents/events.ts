@@ -6,7 +6,7 @@ import { parsePopulate } from '../query/populate.js';
 import type { Status } from '../query/types.js';
 import { defaultFields, type ContentType } from '../schema/model.js';
 import { compilePopulate, runPopulate, type PopulatePlan } from './populate-reads.js';
-import { findRow, readDocument } from './rows.js';
+import { findRow, readDocument, type DocumentRef } from './rows.js';
 import type { Document } from './serialize.js';
 
 /** Strapi's document events (reference §8). */
@@ -32,18 +32,18 @@ export async function emitEvents(
   ctx: CoreContext,
   trx: Executor,
   type: ContentType,
-  documentId: string,
+  ref: DocumentRef,
   events: readonly { event: DocumentEvent; status: Status; entry?: Document }[],
   context: EventContext = {},
 ): Promise<void> {
   if (type.uid.startsWith('plugin::') || events.length === 0) return;
   for (const { event, status, entry } of events) {
-    const snapshot = entry ?? (await entrySnapshot(ctx, trx, type, documentId, status));
+    const snapshot = entry ?? (await entrySnapshot(ctx, trx, type, ref, status));
     if (!snapshot) continue;
     await enqueue(trx, {
       topic: CONTENT_TOPIC,
       type: event,
-      key: `${type.uid}:${documentId}`,
+      key: `${type.uid}:${ref.documentId}`,
       payload: {
         event,
         createdAt: new Date().toISOString(),
@@ -62,19 +62,21 @@ export async function entrySnapshot(
   ctx: CoreContext,
   trx: Executor,
   type: ContentType,
-  documentId: string,
+  ref: DocumentRef,
   status: Status,
 ): Promise<Document | undefined> {
-  const row = await findRow(trx, type, documentId, type.draftAndPublish ? status : 'published');
+  const row = await findRow(trx, type, ref, type.draftAndPublish ? status : 'published');
   if (!row) return undefined;
   const document = await readDocument(ctx, trx, type, Number(row.id), defaultFields(type));
+  // Relations resolve in the row's own locale, as a read in that locale resolves them.
+  const locale = (row.locale as string | null) ?? undefined;
   const plan = ctx.plans.get(
-    `${ctx.schema().version}|event|${type.uid}|${status}`,
+    `${ctx.schema().version}|event|${type.uid}|${status}|${locale ?? ''}`,
     (): { populate: PopulatePlan } => ({
       populate: compilePopulate(
         ctx.database,
         parsePopulate({ schema: ctx.schema(), canRead: FULL_ACCESS.canRead }, type, '*'),
-        status,
+        { status, locale },
       ),
     }),
   );

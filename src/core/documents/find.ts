@@ -6,6 +6,7 @@ import { readDependencies } from '../query/dependencies.js';
 import { parseFindQuery, parseSingleQuery } from '../query/parse.js';
 import { RENDERED, renderedArray } from '../query/render.js';
 import type { FindQuery } from '../query/types.js';
+import { ALL_LOCALES } from '../query/locale.js';
 import type { ContentType } from '../schema/model.js';
 import type { AccessScope } from '../access.js';
 import { resolveAccess, type ResolvedAccess } from './access-checks.js';
@@ -44,7 +45,8 @@ function planKey(
   ...parts: string[]
 ): string | undefined {
   if (input.cacheKey === undefined || access.cacheKey === undefined) return undefined;
-  return `${ctx.schema().version}|${access.cacheKey}|${parts.join('|')}|${input.cacheKey}`;
+  // A plan reads one locale: a read without `locale` reads the default one, which can change.
+  return `${ctx.schema().version}|${access.cacheKey}|${parts.join('|')}|${ctx.defaultLocale()}|${input.cacheKey}`;
 }
 
 interface ReadPlan {
@@ -64,7 +66,7 @@ function plan(
 ): ReadPlan {
   const make = (): ReadPlan => {
     const query = build();
-    const populate = planReadPopulate(ctx.database, query.populate, query.status);
+    const populate = planReadPopulate(ctx.database, query.populate, query);
     // The database renders the documents when nothing is populated beyond relations it joins.
     const render = populate.plan.nodes.every(
       (node) => node.kind === 'joined' && node.children.nodes.length === 0,
@@ -175,14 +177,19 @@ function singlePlan(ctx: CoreContext, type: ContentType, input: QueryInput): Rea
   return plan(ctx, key, () => parseSingleQuery(access.scope, type, input.params, access.conditions));
 }
 
-/** The one document a single-row plan reads, or null. */
+/**
+ * The one document a single-row plan reads, or null — also for `locale=*`, which names no one version
+ * (Strapi answers 404: findone-a1-star.json, homepage-star.json).
+ */
 async function readOne(ctx: CoreContext, readPlan: ReadPlan): Promise<Document | null> {
+  if (readPlan.query.locale === ALL_LOCALES) return null;
   const rows = await run(ctx, readPlan.compiled.rows);
   return rows.length ? (await documents(ctx, readPlan, rows))[0] : null;
 }
 
 /** The one document a single-row plan reads, as JSON text, or null. */
 async function renderOne(ctx: CoreContext, readPlan: ReadPlan): Promise<string | null> {
+  if (readPlan.query.locale === ALL_LOCALES) return null;
   const { rendered } = readPlan.compiled;
   if (!rendered) {
     const document = await readOne(ctx, readPlan);

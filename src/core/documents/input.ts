@@ -9,6 +9,7 @@ import type { QueryScope } from '../query/links.js';
 import { mediaRelation, relationView } from '../schema/relations.js';
 import { parseRelationInput, type Path, type RelationChange } from './relation-input.js';
 import { validateScalar } from './scalar-input.js';
+import type { DocumentRef } from './rows.js';
 
 /** Keys a body may carry that are silently ignored (Strapi forces them from the query or the server). */
 const IGNORED_KEYS = new Set(['publishedAt', 'locale']);
@@ -106,7 +107,9 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
         }
         const result = validateScalar(attribute, value, { draft: !reader.publish });
         if ('message' in result) {
-          reader.errors.push(fieldError(at, result.message));
+          // Strapi's uid validator names the refused value too (recorded: uid-slug-invalid.json).
+          const error = fieldError(at, result.message);
+          reader.errors.push(attribute.type === 'uid' ? { ...error, value } : error);
           invalid.add(key);
         } else values.set(attribute, result.value);
         break;
@@ -321,7 +324,7 @@ export async function checkUnique(
   type: ContentType,
   values: ReadonlyMap<ScalarAttribute, unknown>,
   status: 'draft' | 'published',
-  documentId: string,
+  ref: DocumentRef,
 ): Promise<void> {
   const errors: FieldError[] = [];
   for (const [attribute, value] of values) {
@@ -331,14 +334,18 @@ export async function checkUnique(
       .select('id')
       .where(sql.ref(attribute.column), '=', ctx.database.dialect.toDb(attribute.storage, value))
       .where('published_at', status === 'draft' ? 'is' : 'is not', null)
-      .where('document_id', '<>', documentId)
+      .where('document_id', '<>', ref.documentId)
+      // Per locale (recorded: unique-de-same-code-as-en-doc.json), as the unique indexes are.
+      .$if(ref.locale !== null, (qb) => qb.where('locale', '=', ref.locale))
       .limit(1)
       .executeTakeFirst();
+    // Strapi names the value too (recorded: unique-en-same-code-collision.json).
     if (row)
       errors.push({
         path: [attribute.name],
         message: 'This attribute must be unique',
         name: 'ValidationError',
+        value,
       });
   }
   if (errors.length) throw validationErrors(errors, 'QUORUM_NOT_UNIQUE');

@@ -10,11 +10,20 @@ import {
   joinedColumn,
   conjunction,
   nullsSmallest,
+  relatedLocale,
   sortExpression,
   visibleRows,
 } from '../query/compile.js';
-import type { JoinedRelation, PopulateNode, RelatedLink, Status, SubQuery } from '../query/types.js';
+import type {
+  JoinedRelation,
+  LocaleSelection,
+  PopulateNode,
+  RelatedLink,
+  Status,
+  SubQuery,
+} from '../query/types.js';
 import { queryTooCostly } from '../errors.js';
+import { ALL_LOCALES } from '../query/locale.js';
 import type { Component } from '../schema/model.js';
 import { rowSerializer, type Document, type RowSerializer } from './serialize.js';
 
@@ -40,6 +49,8 @@ type NodePlan =
       readonly count: boolean;
       /** Parent rows are matched on their id, or on their documentId (inverse side of a relation). */
       readonly parentKey: 'id' | 'documentId';
+      /** `localizations`: the parent's own row, which shares its documentId, is not one of them. */
+      readonly otherRows: boolean;
       readonly query: CompiledQuery;
       readonly serialize: RowSerializer;
       readonly children: PopulatePlan;
@@ -68,12 +79,18 @@ const ORD = '__ord';
 const COUNT = '__count';
 const R = 'r';
 
+/** What the rows a populate reads are chosen by, besides its own filters: the request's status and locale. */
+export interface PopulateScope {
+  readonly status: Status;
+  readonly locale: LocaleSelection;
+}
+
 export function compilePopulate(
   database: Database,
   nodes: readonly PopulateNode[],
-  status: Status,
+  scope: PopulateScope,
 ): PopulatePlan {
-  return { nodes: nodes.map((node) => compileNode(database, node, status)) };
+  return { nodes: nodes.map((node) => compileNode(database, node, scope)) };
 }
 
 /**
@@ -84,7 +101,7 @@ export function compilePopulate(
 export function planReadPopulate(
   database: Database,
   nodes: readonly PopulateNode[],
-  status: Status,
+  status: PopulateScope,
 ): { plan: PopulatePlan; joins: JoinedRelation[] } {
   const joins: JoinedRelation[] = [];
   const plan = nodes.map((node): NodePlan => {
@@ -126,7 +143,7 @@ function joinedReader(
   return (row) => (row[marker] === null || row[marker] === undefined ? null : serialize(row));
 }
 
-function compileNode(database: Database, node: PopulateNode, status: Status): NodePlan {
+function compileNode(database: Database, node: PopulateNode, status: PopulateScope): NodePlan {
   if (node.kind === 'unavailable') return node;
   if (node.kind === 'dynamiczone') {
     const parts = [...node.components].map(([uid, query]) => {
@@ -142,7 +159,12 @@ function compileNode(database: Database, node: PopulateNode, status: Status): No
     name: node.name,
     toMany: node.toMany,
     count: node.count,
-    parentKey: node.link.kind === 'relation' && node.link.view.side === 'inverse' ? 'documentId' : 'id',
+    parentKey:
+      node.link.kind === 'localizations' ||
+      (node.link.kind === 'relation' && node.link.view.side === 'inverse')
+        ? 'documentId'
+        : 'id',
+    otherRows: node.link.kind === 'localizations',
     ...compiled,
   };
 }
@@ -151,12 +173,12 @@ function compileLinkQuery(
   database: Database,
   link: RelatedLink,
   query: SubQuery,
-  status: Status,
+  populateScope: PopulateScope,
   count: boolean,
 ): { query: CompiledQuery; serialize: RowSerializer; children: PopulatePlan } {
   const { db, dialect } = database;
-  const scope = new SqlScope(database, status);
-  const source = linkSource(database, link, status);
+  const scope = new SqlScope(database, populateScope.status, populateScope.locale);
+  const source = linkSource(scope, link);
   const conditions = [source.where];
   if (query.filters) conditions.push(compileFilter(scope, query.filters, R));
   const where = conjunction(conditions);
@@ -186,21 +208,27 @@ function compileLinkQuery(
   return {
     query: builder.compile(),
     serialize: rowSerializer(dialect, query.fields, { copy: true }),
-    children: compilePopulate(database, query.populate, status),
+    // Rows reached through `localizations` are each in a locale of their own: what they populate is
+    // resolved per row (as for `locale=*`), not in the request's locale.
+    children: compilePopulate(
+      database,
+      query.populate,
+      link.kind === 'localizations' ? { ...populateScope, locale: ALL_LOCALES } : populateScope,
+    ),
   };
 }
 
 /** FROM, the key column matching parent rows, the position column and the condition selecting the parents' rows. */
 function linkSource(
-  database: Database,
+  scope: SqlScope,
   link: RelatedLink,
-  status: Status,
 ): {
   from: RawBuilder<unknown>;
   key: RawBuilder<unknown>;
   ord: RawBuilder<unknown>;
   where: RawBuilder<SqlBool>;
 } {
+  const { database, status } = scope;
   const { dialect } = database;
   if (link.kind === 'component') {
     return {
@@ -214,12 +242,34 @@ function linkSource(
       ]),
     };
   }
-  const { storage, side, related } = link.view;
-  const visible = visibleRows(related, status, R);
-  const onVisible = visible ? sql` and ${visible}` : sql``;
-  if (side === 'owner') {
+  if (link.kind === 'localizations') {
+    // The rows of the parents' documents in the same status; each parent's own row is left out when
+    // they are grouped (populateLink), so every locale's row lists the others.
+    const visible = visibleRows(link.type, status, R);
     return {
-      from: sql`${sql.table(storage.table)} as l join ${sql.table(related.tableName)} as ${sql.id(R)} on ${sql.ref(`${R}.document_id`)} = ${sql.ref('l.target_document_id')}${onVisible}`,
+      from: sql`${sql.table(link.type.tableName)} as ${sql.id(R)}`,
+      key: sql`${sql.ref(`${R}.document_id`)}`,
+      ord: sql`${sql.ref(`${R}.id`)}`,
+      where: conjunction([
+        dialect.inList(sql.ref(`${R}.document_id`), LIST_PLACEHOLDER, 'text'),
+        ...(visible ? [visible] : []),
+      ]),
+    };
+  }
+  const { storage, side, related } = link.view;
+  // For `locale=*` the owner row's locale is read from its row (`o`); the inverse side of a relation
+  // between localized types then yields every locale's owners (parents are matched by documentId).
+  const owner = side === 'owner' && scope.locale === ALL_LOCALES ? 'o' : undefined;
+  const visible = [visibleRows(related, status, R), relatedLocale(scope, link, R, owner)].filter(
+    (c): c is RawBuilder<SqlBool> => c !== undefined,
+  );
+  const onVisible = visible.length ? sql` and ${conjunction(visible)}` : sql``;
+  if (side === 'owner') {
+    const ownerRow = owner
+      ? sql` join ${sql.table(storage.owner.tableName)} as ${sql.id(owner)} on ${sql.ref(`${owner}.id`)} = ${sql.ref('l.source_id')}`
+      : sql``;
+    return {
+      from: sql`${sql.table(storage.table)} as l${ownerRow} join ${sql.table(related.tableName)} as ${sql.id(R)} on ${sql.ref(`${R}.document_id`)} = ${sql.ref('l.target_document_id')}${onVisible}`,
       key: sql`${sql.ref('l.source_id')}`,
       ord: sql`${sql.ref('l.source_ord')}`,
       where: dialect.inList(sql.ref('l.source_id'), LIST_PLACEHOLDER, 'integer'),
@@ -354,7 +404,8 @@ async function populateLink(
     return;
   }
   const groupOf = (doc: Document) => {
-    const group = groups.get(String(doc[node.parentKey])) ?? [];
+    let group = groups.get(String(doc[node.parentKey])) ?? [];
+    if (node.otherRows) group = group.filter((row) => String(row.id) !== String(doc.id));
     return node.toMany ? group : group.slice(0, 1);
   };
   budget.take(documents.reduce((sum, doc) => sum + groupOf(doc).length, 0));

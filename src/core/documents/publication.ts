@@ -6,7 +6,7 @@ import { deleteRows } from '../schema/row-trees.js';
 import { matchesConditions, resolveAccess } from './access-checks.js';
 import { withDbErrors } from './db-errors.js';
 import { checkPublishable } from './input.js';
-import { findRow, nowIso, readDocument } from './rows.js';
+import { documentRef, findRow, nowIso, readDocument, type DocumentRef } from './rows.js';
 import type { Document } from './serialize.js';
 import { writeTransaction } from './transaction.js';
 import { emitEvents, entrySnapshot, type EventContext } from './events.js';
@@ -21,24 +21,18 @@ export async function publishDocument(
   ctx: CoreContext,
   type: ContentType,
   documentId: string,
-  options: { access?: AccessScope; event?: EventContext } = {},
+  options: PublicationOptions = {},
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
+  const ref = versionOf(ctx, type, documentId, options.locale);
   return withDbErrors(type, () =>
     writeTransaction(ctx, type.uid, async (trx) => {
-      const draft = await findRow(trx, type, documentId, 'draft');
-      if (!draft || !(await matchesConditions(ctx, trx, type, documentId, 'draft', access))) return null;
+      const draft = await findRow(trx, type, ref, 'draft');
+      if (!draft || !(await matchesConditions(ctx, trx, type, ref, 'draft', access))) return null;
       checkPublishable(type, new Map(), draft);
       const id = await publishStoredDraft(ctx, trx, type, draft, new Map(), nowIso());
-      await emitEvents(
-        ctx,
-        trx,
-        type,
-        documentId,
-        [{ event: 'entry.publish', status: 'published' }],
-        options.event,
-      );
+      await emitEvents(ctx, trx, type, ref, [{ event: 'entry.publish', status: 'published' }], options.event);
       return readDocument(
         ctx,
         trx,
@@ -55,25 +49,25 @@ export async function unpublishDocument(
   ctx: CoreContext,
   type: ContentType,
   documentId: string,
-  options: { access?: AccessScope; event?: EventContext } = {},
+  options: PublicationOptions = {},
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
+  const ref = versionOf(ctx, type, documentId, options.locale);
   return writeTransaction(ctx, type.uid, async (trx) => {
-    const published = await findRow(trx, type, documentId, 'published');
-    if (!published || !(await matchesConditions(ctx, trx, type, documentId, 'published', access)))
-      return null;
-    const entry = await entrySnapshot(ctx, trx, type, documentId, 'published');
+    const published = await findRow(trx, type, ref, 'published');
+    if (!published || !(await matchesConditions(ctx, trx, type, ref, 'published', access))) return null;
+    const entry = await entrySnapshot(ctx, trx, type, ref, 'published');
     await deleteRows(trx, ctx.schema(), type, [Number(published.id)]);
     await emitEvents(
       ctx,
       trx,
       type,
-      documentId,
+      ref,
       [{ event: 'entry.unpublish', status: 'published', entry }],
       options.event,
     );
-    const draft = await findRow(trx, type, documentId, 'draft');
+    const draft = await findRow(trx, type, ref, 'draft');
     return draft
       ? readDocument(
           ctx,
@@ -84,6 +78,17 @@ export async function unpublishDocument(
         )
       : null;
   });
+}
+
+export interface PublicationOptions {
+  readonly access?: AccessScope;
+  readonly event?: EventContext;
+  /** Of a localized type: the locale whose version is (un)published (default: the default locale). */
+  readonly locale?: string;
+}
+
+function versionOf(ctx: CoreContext, type: ContentType, documentId: string, locale?: string): DocumentRef {
+  return documentRef(type, documentId, type.localized ? (locale ?? ctx.defaultLocale()) : undefined);
 }
 
 function requireDraftAndPublish(type: ContentType): void {

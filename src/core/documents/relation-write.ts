@@ -8,6 +8,7 @@ import type { ContentType } from '../schema/model.js';
 import { ownedRelations } from '../schema/relations.js';
 import { checkUpdates, outsideAfterWrite, type ResolvedAccess } from './access-checks.js';
 import type { Path, Position, RelationChange, RelationRef } from './relation-input.js';
+import type { DocumentRef } from './rows.js';
 
 /**
  * Applying relation writes. Links join an owner row to a target document (see schema/relations.ts);
@@ -22,11 +23,17 @@ interface LinkRow {
   target_ord: number;
 }
 
-/** documentIds for the references of a change, checking that every referenced document exists. */
+/**
+ * documentIds for the references of a change, checking that every referenced document exists — in
+ * `locale`, when the target is localized and the row linking it has a locale (a localized row links the
+ * target's version in its own locale; Strapi refuses a target without one with this message, recorded
+ * create-fr-connect-category-en-only.json, and ignores a `locale` named in the reference).
+ */
 async function resolveRefs(
   trx: Executor,
   target: ContentType,
   refs: readonly RelationRef[],
+  locale: string | null = null,
 ): Promise<Map<RelationRef, string>> {
   const ids = [...new Set(refs.filter((r) => r.id !== undefined).map((r) => r.id!))];
   const documentIds = [...new Set(refs.filter((r) => r.documentId !== undefined).map((r) => r.documentId!))];
@@ -58,6 +65,20 @@ async function resolveRefs(
     else resolved.set(ref, documentId);
   }
   if (errors.length) throw validationErrors(errors);
+  if (target.localized && locale !== null && resolved.size) {
+    const wanted = [...new Set(resolved.values())];
+    const rows = await trx
+      .selectFrom(target.tableName)
+      .select('document_id')
+      .distinct()
+      .where('document_id', 'in', wanted)
+      .where('locale', '=', locale)
+      .execute();
+    const inLocale = new Set(rows.map((row) => row.document_id as string));
+    const missing = wanted.find((documentId) => !inLocale.has(documentId));
+    if (missing !== undefined)
+      throw new ValidationError(`Document with id "${missing}", locale "${locale}" not found`);
+  }
   return resolved;
 }
 
@@ -218,6 +239,8 @@ export async function writeOwnerLinks(
   change: RelationChange,
   fresh = false,
   access?: ResolvedAccess,
+  /** The locale of the document the row belongs to (null: none). */
+  locale: string | null = null,
 ): Promise<void> {
   const { storage } = change.view;
   const table = storage.table;
@@ -229,7 +252,7 @@ export async function writeOwnerLinks(
         .where('source_id', '=', sourceId)
         .orderBy('source_ord')
         .execute()) as LinkRow[]);
-  const resolved = await resolveRefs(trx, storage.target, allRefs(change));
+  const resolved = await resolveRefs(trx, storage.target, allRefs(change), locale);
   let list = nextList(
     current.map((row) => row.target_document_id),
     change,
@@ -294,7 +317,7 @@ async function releasedDocuments(
 ): Promise<Set<string>> {
   const self = await trx
     .selectFrom(owner.tableName)
-    .select(['published_at'])
+    .select(['published_at', 'locale'])
     .where('id', '=', sourceId)
     .executeTakeFirst();
   const isDraft = self?.published_at === null || self?.published_at === undefined;
@@ -306,13 +329,15 @@ async function releasedDocuments(
     .where('l.target_document_id', 'in', targets)
     .where('l.source_id', '<>', sourceId)
     .where('o.published_at', isDraft ? 'is' : 'is not', null)
+    .$if(owner.localized, (qb) => qb.where('o.locale', '=', (self?.locale as string | null) ?? null))
     .execute();
   return new Set(rows.map((row) => row.documentId as string));
 }
 
 /**
- * oneToOne / oneToMany: a target document belongs to one owner row per status. Linking it here unlinks
- * it from the other rows of the same status (for component owners, from every other row).
+ * oneToOne / oneToMany: a target document belongs to one owner row per status (and locale, for a
+ * localized owner). Linking it here unlinks it from the other rows of the same status and locale (for
+ * component owners, from every other row).
  */
 async function releaseTargets(
   trx: Executor,
@@ -328,7 +353,7 @@ async function releaseTargets(
   if (owner.modelType === 'contentType') {
     const self = await trx
       .selectFrom(owner.tableName)
-      .select('published_at')
+      .select(['published_at', 'locale'])
       .where('id', '=', sourceId)
       .executeTakeFirst();
     const isDraft = self?.published_at === null || self?.published_at === undefined;
@@ -338,7 +363,8 @@ async function releaseTargets(
       trx
         .selectFrom(owner.tableName)
         .select('id')
-        .where('published_at', isDraft ? 'is' : 'is not', null),
+        .where('published_at', isDraft ? 'is' : 'is not', null)
+        .$if(owner.localized, (qb) => qb.where('locale', '=', (self?.locale as string | null) ?? null)),
     );
   }
   await query.execute();
@@ -357,30 +383,37 @@ async function releaseTargets(
 export async function writeInverseLinks(
   ctx: CoreContext,
   trx: Executor,
-  documentId: string,
+  ref: DocumentRef,
   change: RelationChange,
   publish: boolean,
   access: ResolvedAccess,
 ): Promise<void> {
+  const { documentId } = ref;
   const { storage } = change.view;
   const owner = storage.owner as ContentType;
   const table = storage.table;
   const draftsOnly = !publish && owner.draftAndPublish;
+  // A localized document's version links the owners' versions in its locale (both sides localized).
+  const ownerLocale = owner.localized ? ref.locale : null;
   const ownerRows = () => {
-    const query = trx.selectFrom(owner.tableName).select('id');
+    const query = trx
+      .selectFrom(owner.tableName)
+      .select('id')
+      .$if(ownerLocale !== null, (qb) => qb.where('locale', '=', ownerLocale));
     return draftsOnly ? query.where('published_at', 'is', null) : query;
   };
   const current = (await trx
     .selectFrom(`${table} as l`)
     .innerJoin(`${owner.tableName} as o`, 'o.id', 'l.source_id')
     .$if(draftsOnly, (qb) => qb.where('o.published_at', 'is', null))
+    .$if(ownerLocale !== null, (qb) => qb.where('o.locale', '=', ownerLocale))
     .select(['o.document_id as document_id'])
     .select(sql<number>`min(l.target_ord)`.as('ord'))
     .where('l.target_document_id', '=', documentId)
     .groupBy('o.document_id')
     .orderBy('ord')
     .execute()) as { document_id: string; ord: number }[];
-  const resolved = await resolveRefs(trx, owner, allRefs(change));
+  const resolved = await resolveRefs(trx, owner, allRefs(change), ownerLocale);
   let list = nextList(
     current.map((row) => row.document_id),
     change,
@@ -464,8 +497,9 @@ export async function syncInverseLinks(
   trx: Executor,
   schema: Schema,
   type: ContentType,
-  documentId: string,
+  ref: DocumentRef,
 ): Promise<void> {
+  const { documentId } = ref;
   for (const storage of ownedRelations(schema)) {
     const owner = storage.owner;
     if (storage.target.uid !== type.uid || owner.modelType !== 'contentType' || !owner.draftAndPublish)
@@ -476,11 +510,15 @@ export async function syncInverseLinks(
     if (!hasInverse) continue;
     const table = sql.table(storage.table);
     const owners = sql.table(owner.tableName);
+    // A localized owner's draft and published rows pair up within a locale; the owners that relate to a
+    // localized document's version are those in its locale.
+    const sameLocale = owner.localized ? sql` and d.locale = p.locale` : sql``;
+    const inLocale = owner.localized && ref.locale !== null ? sql` and p.locale = ${ref.locale}` : sql``;
     // Published owner rows whose draft no longer links here lose the link.
     await sql`delete from ${table} where target_document_id = ${documentId} and source_id in (
-        select p.id from ${owners} p where p.published_at is not null and not exists (
+        select p.id from ${owners} p where p.published_at is not null${inLocale} and not exists (
           select 1 from ${owners} d join ${table} l on l.source_id = d.id
-          where d.document_id = p.document_id and d.published_at is null and l.target_document_id = ${documentId}))`.execute(
+          where d.document_id = p.document_id${sameLocale} and d.published_at is null and l.target_document_id = ${documentId}))`.execute(
       trx,
     );
     // Published owner rows whose draft links here gain it (replacing their link when the owner side is to-one).
@@ -488,9 +526,9 @@ export async function syncInverseLinks(
       id: number;
       target_ord: number;
     }>`select p.id as id, l.target_ord as target_ord
-        from ${owners} p join ${owners} d on d.document_id = p.document_id and d.published_at is null
+        from ${owners} p join ${owners} d on d.document_id = p.document_id${sameLocale} and d.published_at is null
         join ${table} l on l.source_id = d.id and l.target_document_id = ${documentId}
-        where p.published_at is not null and not exists (
+        where p.published_at is not null${inLocale} and not exists (
           select 1 from ${table} x where x.source_id = p.id and x.target_document_id = ${documentId})`.execute(
       trx,
     );

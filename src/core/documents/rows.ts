@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../db/types.js';
 import type { CoreContext } from '../context.js';
 import { integerLiteral, statusCondition } from '../query/compile.js';
@@ -8,6 +8,28 @@ import { copyComponents, copyOwnedLinks, deleteRows } from '../schema/row-trees.
 import { rowSerializer, type Document } from './serialize.js';
 
 /** Row-level building blocks shared by the write operations. */
+
+/**
+ * The rows one document operation addresses: a document's, in one locale when its type is localized
+ * (locale null otherwise: such rows have no locale).
+ */
+export interface DocumentRef {
+  readonly documentId: string;
+  readonly locale: string | null;
+}
+
+export function documentRef(type: ContentType, documentId: string, locale?: string): DocumentRef {
+  if (type.localized && locale === undefined) throw new Error(`${type.uid} is localized: a locale is needed`);
+  return { documentId, locale: type.localized ? locale! : null };
+}
+
+/** `document_id = … [and locale = …]` on the rows of `alias` (or the unaliased table). */
+export function refCondition(ref: DocumentRef, alias?: string): RawBuilder<SqlBool> {
+  const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);
+  return ref.locale === null
+    ? sql<SqlBool>`${column('document_id')} = ${ref.documentId}`
+    : sql<SqlBool>`${column('document_id')} = ${ref.documentId} and ${column('locale')} = ${ref.locale}`;
+}
 
 export function nowIso(): string {
   return new Date().toISOString();
@@ -43,28 +65,30 @@ export async function insertRow(
 export async function findRow(
   trx: Executor,
   type: ContentType,
-  documentId: string,
+  ref: DocumentRef,
   status: Status,
 ): Promise<Record<string, unknown> | undefined> {
   return trx
     .selectFrom(`${type.tableName} as t`)
     .selectAll()
-    .where('t.document_id', '=', documentId)
+    .where(refCondition(ref, 't'))
     .where(statusCondition(status, 't'))
     .limit(integerLiteral(1))
     .executeTakeFirst();
 }
 
-/** The first row of a status: single types hold one document. */
+/** The first row of a status (in a locale, for a localized type): single types hold one document. */
 export async function findFirstRow(
   trx: Executor,
   type: ContentType,
   status: Status,
+  locale: string | null,
 ): Promise<Record<string, unknown> | undefined> {
   return trx
     .selectFrom(`${type.tableName} as t`)
     .selectAll()
     .where(statusCondition(status, 't'))
+    .$if(locale !== null, (qb) => qb.where('t.locale', '=', locale))
     .orderBy('t.id')
     .limit(integerLiteral(1))
     .executeTakeFirst();
@@ -81,7 +105,7 @@ export async function publishDraft(
   trx: Executor,
   type: ContentType,
   draftId: number,
-  documentId: string,
+  ref: DocumentRef,
   now: string,
   firstPublish?: ReadonlySet<string>,
 ): Promise<number> {
@@ -90,7 +114,7 @@ export async function publishDraft(
     const previous = await trx
       .selectFrom(type.tableName)
       .select('id')
-      .where('document_id', '=', documentId)
+      .where(refCondition(ref))
       .where('published_at', 'is not', null)
       .execute();
     await deleteRows(
@@ -106,6 +130,7 @@ export async function publishDraft(
     'updated_at',
     'created_by_id',
     'updated_by_id',
+    'locale',
     ...scalarColumns(type),
   ].map((c) => sql.id(c));
   const table = sql.id(type.tableName);

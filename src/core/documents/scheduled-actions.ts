@@ -1,3 +1,4 @@
+import { documentRef } from './rows.js';
 import { FULL_ACCESS, type AccessScope } from '../access.js';
 import type { CoreContext } from '../context.js';
 import { documentsWithinConditions, matchesConditions, resolveAccess, writeStatus } from './access-checks.js';
@@ -49,7 +50,9 @@ export async function scheduleAction(
     .where('document_id', '=', input.documentId)
     .executeTakeFirst();
   const access = resolveAccess(core, type, options.access);
-  if (!exists || !(await matchesConditions(core, db, type, input.documentId, writeStatus(type), access)))
+  // Scheduled actions address a document's default-locale version (they carry no locale yet).
+  const ref = documentRef(type, input.documentId, type.localized ? core.defaultLocale() : undefined);
+  if (!exists || !(await matchesConditions(core, db, type, ref, writeStatus(type), access)))
     throw new NotFoundError('Document not found');
   const row = await db
     .insertInto(TABLE)

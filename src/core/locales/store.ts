@@ -2,7 +2,11 @@ import { createId } from '@paralleldrive/cuid2';
 import { sql } from 'kysely';
 import type { Database, Executor } from '../../db/types.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
+import { DEFAULT_LOCALE_KEY, readDefaultLocale } from '../schema/default-locale.js';
 import { ISO_LOCALES } from './iso-locales.js';
+import type { Schema } from '../schema/registry.js';
+import { deleteRows } from '../schema/row-trees.js';
+import { ownedRelations } from '../schema/relations.js';
 
 /** One locale as Strapi's i18n answers it, keys in Strapi's order (recorded, strapi-fixture/i18n). */
 export interface Locale {
@@ -23,8 +27,6 @@ export interface LocaleInput {
 }
 
 export const LOCALES_TABLE = 'quorum_locales';
-/** The one place the default locale's code is kept (a JSON string, as Strapi's core-store value). */
-export const DEFAULT_LOCALE_KEY = 'i18n.defaultLocale';
 
 /** Strapi's messages (i18n controllers, recorded answers admin-locales-*.json). */
 const NOT_FOUND = 'locale.notFound';
@@ -45,12 +47,17 @@ type Row = {
  * The locales of the project and which one is the default. Nothing is cached: every read goes to the
  * database (locales are read by the admin and by `GET /api/i18n/locales`, rarely), so a change made
  * through any node is what the next read on every node sees. `changes` listeners run after each
- * committed change, for the node to announce it on the bus (node/announcements.ts).
+ * committed change, before the change is answered: the node takes a new default locale and announces the
+ * change on the bus (node/announcements.ts).
  */
 export class LocaleStore {
-  readonly changes = new Set<() => void>();
+  readonly changes = new Set<() => void | Promise<void>>();
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    /** The current schema: deleting a locale deletes its versions of every localized type's documents. */
+    private readonly schema: () => Schema,
+  ) {}
 
   /** Every locale, oldest first (Strapi lists them by id). */
   async list(db: Executor = this.database.db): Promise<Locale[]> {
@@ -62,13 +69,8 @@ export class LocaleStore {
   }
 
   /** The default locale's code (undefined only before the first start seeded it). */
-  async defaultCode(db: Executor = this.database.db): Promise<string | undefined> {
-    const row = await db
-      .selectFrom('quorum_state')
-      .select('value')
-      .where('key', '=', DEFAULT_LOCALE_KEY)
-      .executeTakeFirst();
-    return row ? (JSON.parse(row.value as string) as string) : undefined;
+  defaultCode(db: Executor = this.database.db): Promise<string | undefined> {
+    return readDefaultLocale(db);
   }
 
   /** Creates a locale (the code is checked by the caller); refused when the code exists. */
@@ -84,7 +86,7 @@ export class LocaleStore {
       if (input.isDefault) await setDefault(trx, row.code);
       return toLocale(row, await this.defaultCode(trx));
     });
-    this.#changed();
+    await this.#changed();
     return locale;
   }
 
@@ -102,28 +104,74 @@ export class LocaleStore {
       if (input.isDefault === true) await setDefault(trx, current.code);
       return toLocale(await findRow(trx, id), await this.defaultCode(trx));
     });
-    this.#changed();
+    await this.#changed();
     return locale;
   }
 
-  /** Deletes a locale (not the default) and answers it as it was. */
-  async remove(id: number): Promise<Locale> {
-    const locale = await this.database.transaction(async (trx) => {
+  /**
+   * Deletes a locale (not the default) and answers it as it was (Strapi's shape). Its versions (draft and published, with their components
+   * and links) are deleted with it, in the same transaction, as Strapi deletes them (i18n
+   * services/locales.js deleteAllLocalizedEntriesFor; unlike Strapi, component rows go too). With
+   * `dryRun`, nothing is deleted: the answer says what would be (`content`: how many documents of each
+   * localized type have a version in the locale).
+   */
+  async remove(
+    id: number,
+    options: { dryRun?: boolean } = {},
+  ): Promise<Locale & { content?: Record<string, number> }> {
+    const run = async (trx: Executor) => {
       const row = await findRow(trx, id);
       if (row.code === (await this.defaultCode(trx))) throw new BadRequestError(DEFAULT_UNDELETABLE);
-      // Where the content of the locale goes: once documents carry a locale, the rows of every localized
-      // type in `row.code` are deleted here, in this transaction (Strapi deletes them with the locale,
-      // i18n services/locales.js deleteAllLocalizedEntriesFor). There is no localized content yet.
+      const content = await deleteLocaleContent(trx, this.schema(), row.code, options.dryRun === true);
+      if (options.dryRun) return { ...toLocale(row, undefined), content };
       await trx.deleteFrom(LOCALES_TABLE).where('id', '=', id).execute();
       return toLocale(row, undefined);
-    });
-    this.#changed();
+    };
+    if (options.dryRun) return run(this.database.db);
+    const locale = await this.database.transaction(run);
+    await this.#changed();
     return locale;
   }
 
-  #changed(): void {
-    for (const listener of this.changes) listener();
+  async #changed(): Promise<void> {
+    for (const listener of this.changes) await listener();
   }
+}
+
+/** Deletes (or, dry, counts) every localized type's versions in `code`; documentIds per type uid. */
+async function deleteLocaleContent(
+  trx: Executor,
+  schema: Schema,
+  code: string,
+  dryRun: boolean,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const type of schema.contentTypes.values()) {
+    if (!type.localized) continue;
+    const rows = await trx
+      .selectFrom(type.tableName)
+      .select(['id', 'document_id'])
+      .where('locale', '=', code)
+      .execute();
+    if (rows.length === 0) continue;
+    counts[type.uid] = new Set(rows.map((r) => r.document_id as string)).size;
+    if (dryRun) continue;
+    await deleteRows(
+      trx,
+      schema,
+      type,
+      rows.map((r) => Number(r.id)),
+    );
+  }
+  if (dryRun) return counts;
+  // Links to documents that no longer have any version go, as when a document is deleted.
+  for (const storage of ownedRelations(schema)) {
+    if (!storage.target.localized || !counts[storage.target.uid]) continue;
+    await sql`delete from ${sql.table(storage.table)} where target_document_id not in (select document_id from ${sql.table(storage.target.tableName)})`.execute(
+      trx,
+    );
+  }
+  return counts;
 }
 
 /**

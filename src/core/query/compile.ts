@@ -17,9 +17,11 @@ import {
   type JoinedRelation,
   type PublicationFilter,
   type RelatedLink,
+  type LocaleSelection,
   type SortItem,
   type Status,
 } from './types.js';
+import { ALL_LOCALES } from './locale.js';
 import { RENDERED, renderedDocument } from './render.js';
 
 const ROOT = 't';
@@ -28,13 +30,15 @@ const FALSE = sql<SqlBool>`1 = 0`;
 
 /**
  * What compiling needs besides the query: the database (for its dialect), the request's status (related
- * documents are matched in their version of that status) and fresh aliases for nested subqueries.
+ * documents are matched in their version of that status), its locale (related documents of localized
+ * types are matched in it, see `relatedLocale`) and fresh aliases for nested subqueries.
  */
 export class SqlScope {
   #next = 0;
   constructor(
     readonly database: Database,
     readonly status: Status,
+    readonly locale: LocaleSelection = undefined,
   ) {}
 
   alias(prefix: string): string {
@@ -60,7 +64,7 @@ export function compileFind(
   extra?: { documentId?: string; joins?: readonly JoinedRelation[]; render?: boolean },
 ): CompiledFind {
   const { db, dialect } = database;
-  const scope = new SqlScope(database, query.status);
+  const scope = new SqlScope(database, query.status, query.locale);
   const table = query.type.tableName;
   const where = whereClause(scope, query, extra);
 
@@ -142,6 +146,8 @@ function toOneJoin(
   ];
   const visible = visibleRows(related, scope.status, alias);
   if (visible) conditions.push(visible);
+  const locale = relatedLocale(scope, join.link, alias, ROOT);
+  if (locale) conditions.push(locale);
   if (query.filters) conditions.push(compileFilter(scope, query.filters, alias));
   return {
     from: sql`left join ${sql.table(storage.table)} as ${sql.id(l)} on ${sql.ref(`${l}.source_id`)} = ${sql.ref(`${ROOT}.id`)} left join ${sql.table(related.tableName)} as ${sql.id(alias)} on ${conjunction(conditions)}`,
@@ -169,6 +175,8 @@ function whereClause(
   extra?: { documentId?: string },
 ): RawBuilder<SqlBool> {
   const parts: RawBuilder<SqlBool>[] = [statusCondition(scope.status, ROOT)];
+  const locale = localeCondition(query.type, query.locale, ROOT);
+  if (locale) parts.push(locale);
   if (extra?.documentId !== undefined)
     parts.push(sql<SqlBool>`${sql.ref(`${ROOT}.document_id`)} = ${extra.documentId}`);
   for (const cohort of query.publication) {
@@ -193,13 +201,19 @@ export function publicationCondition(
   if (!type.draftAndPublish) return undefined;
   const updated = type.fields.get('updatedAt')!.column;
   const other = 'pv';
+  // The `-document` cohorts look at any locale's other version; the others at the same locale's (Strapi's
+  // publication-filter.ts). Without localization there is one locale.
+  const sameLocale =
+    type.localized && !cohort.endsWith('-document')
+      ? sql` and ${sql.ref(`${other}.locale`)} = ${sql.ref(`${alias}.locale`)}`
+      : sql``;
   // The document's row of the other status, optionally compared by last update (draft newer: modified).
   const otherVersion = (compare?: '>' | '<=') => {
     const [draft, published] = status === 'draft' ? [alias, other] : [other, alias];
     const newer = compare
       ? sql` and ${sql.ref(`${draft}.${updated}`)} ${sql.raw(compare)} ${sql.ref(`${published}.${updated}`)}`
       : sql``;
-    return sql<SqlBool>`exists (select 1 from ${sql.table(type.tableName)} as ${sql.id(other)} where ${sql.ref(`${other}.document_id`)} = ${sql.ref(`${alias}.document_id`)} and ${statusCondition(status === 'draft' ? 'published' : 'draft', other)}${newer})`;
+    return sql<SqlBool>`exists (select 1 from ${sql.table(type.tableName)} as ${sql.id(other)} where ${sql.ref(`${other}.document_id`)} = ${sql.ref(`${alias}.document_id`)} and ${statusCondition(status === 'draft' ? 'published' : 'draft', other)}${sameLocale}${newer})`;
   };
   switch (cohort) {
     case 'never-published':
@@ -229,6 +243,43 @@ export function statusCondition(status: Status, alias: string): RawBuilder<SqlBo
   return status === 'published'
     ? sql<SqlBool>`${sql.ref(`${alias}.published_at`)} is not null`
     : sql<SqlBool>`${sql.ref(`${alias}.published_at`)} is null`;
+}
+
+/** Rows of a localized type in one locale (none for `*`, or for a type that is not localized). */
+export function localeCondition(
+  model: Model,
+  locale: LocaleSelection,
+  alias: string,
+): RawBuilder<SqlBool> | undefined {
+  if (!isLocalized(model) || locale === undefined || locale === ALL_LOCALES) return undefined;
+  return sql<SqlBool>`${sql.ref(`${alias}.locale`)} = ${locale}`;
+}
+
+function isLocalized(model: Model): boolean {
+  return model.modelType === 'contentType' && model.localized;
+}
+
+/**
+ * Which locale of a localized type's documents a relation yields, as Strapi links rows of one locale:
+ * read from a localized row (or a component of one), the version in that row's locale — the request's
+ * locale, or, for `locale=*`, the locale of the row `outer` where the statement has it; read from a type
+ * that is not localized, every locale's version (recorded: tags-populate-articles.json). The model a
+ * relation is read from is its owner, or its target on the inverse side.
+ */
+export function relatedLocale(
+  scope: SqlScope,
+  link: RelatedLink,
+  inner: string,
+  outer?: string,
+): RawBuilder<SqlBool> | undefined {
+  if (link.kind !== 'relation' || !isLocalized(link.view.related)) return undefined;
+  const from = link.view.side === 'owner' ? link.view.storage.owner : link.view.storage.target;
+  if (from.modelType === 'contentType' && !from.localized) return undefined;
+  if (scope.locale !== undefined && scope.locale !== ALL_LOCALES)
+    return localeCondition(link.view.related, scope.locale, inner);
+  if (outer && from.modelType === 'contentType')
+    return sql<SqlBool>`${sql.ref(`${inner}.locale`)} = ${sql.ref(`${outer}.locale`)}`;
+  return undefined;
 }
 
 /**
@@ -316,7 +367,8 @@ function relatedKeys(
 ): RawBuilder<SqlBool> {
   const inner = scope.alias('r');
   const model = linkedModel(link);
-  const conditions = relatedConditions(scope, model, inner, restrict, where);
+  // Uncorrelated: for `locale=*` a related row of any locale counts (relatedExists compares locales).
+  const conditions = relatedConditions(scope, link, inner, restrict, where);
   const rows = sql`${sql.table(model.tableName)} as ${sql.id(inner)}`;
   const fence = scope.database.dialect.setFence;
   if (link.kind === 'component') {
@@ -326,6 +378,16 @@ function relatedKeys(
       ...conditions,
     ]);
     return sql<SqlBool>`${sql.ref(`${outer}.id`)} in (select ${sql.ref(`${inner}.parent_id`)} from ${rows} where ${owned}${fence})`;
+  }
+  if (link.kind === 'localizations') {
+    // The ids of rows that have another locale's row (of the same status) matching.
+    const self = `${inner}_s`;
+    const others = conjunction([
+      sql<SqlBool>`${sql.ref(`${inner}.document_id`)} = ${sql.ref(`${self}.document_id`)}`,
+      sql<SqlBool>`${sql.ref(`${inner}.id`)} <> ${sql.ref(`${self}.id`)}`,
+      ...conditions,
+    ]);
+    return sql<SqlBool>`${sql.ref(`${outer}.id`)} in (select ${sql.ref(`${self}.id`)} from ${sql.table(model.tableName)} as ${sql.id(self)} join ${rows} on ${others}${fence})`;
   }
   const { storage, side } = link.view;
   const l = `${inner}_l`;
@@ -340,14 +402,18 @@ function relatedKeys(
 /** Which rows of a related model count: visible in the request's status, within `restrict`, matching `where`. */
 function relatedConditions(
   scope: SqlScope,
-  model: Model,
+  link: RelatedLink,
   inner: string,
   restrict: FilterNode | undefined,
   where?: (inner: string) => RawBuilder<SqlBool>,
+  outer?: string,
 ): RawBuilder<SqlBool>[] {
+  const model = linkedModel(link);
   const conditions: RawBuilder<SqlBool>[] = [];
   const visible = visibleRows(model, scope.status, inner);
   if (visible) conditions.push(visible);
+  const locale = relatedLocale(scope, link, inner, outer);
+  if (locale) conditions.push(locale);
   if (restrict) conditions.push(compileFilter(scope, restrict, inner));
   if (where) conditions.push(where(inner));
   return conditions;
@@ -418,10 +484,18 @@ function relatedExists(
 ): RawBuilder<SqlBool> {
   const inner = scope.alias('r');
   const model = linkedModel(link);
-  const conditions = relatedConditions(scope, model, inner, restrict, where);
+  const conditions = relatedConditions(scope, link, inner, restrict, where, outer);
   const rows = sql`${sql.table(model.tableName)} as ${sql.id(inner)}`;
   if (link.kind === 'component') {
     const all = conjunction([componentOf(link, sql.ref(`${outer}.id`), inner), ...conditions]);
+    return sql<SqlBool>`exists (select 1 from ${rows} where ${all})`;
+  }
+  if (link.kind === 'localizations') {
+    const all = conjunction([
+      sql<SqlBool>`${sql.ref(`${inner}.document_id`)} = ${sql.ref(`${outer}.document_id`)}`,
+      sql<SqlBool>`${sql.ref(`${inner}.id`)} <> ${sql.ref(`${outer}.id`)}`,
+      ...conditions,
+    ]);
     return sql<SqlBool>`exists (select 1 from ${rows} where ${all})`;
   }
   const { storage, side } = link.view;
@@ -467,14 +541,20 @@ function relatedRows(
   inner: string,
 ): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool>; order: Expression<unknown> } {
   const model = linkedModel(link);
-  const visible = visibleRows(model, scope.status, inner);
-  const onVisible = visible ? sql` and ${visible}` : sql``;
+  const visible = [visibleRows(model, scope.status, inner), relatedLocale(scope, link, inner)].filter(
+    (c): c is RawBuilder<SqlBool> => c !== undefined,
+  );
+  const onVisible = visible.length ? sql` and ${conjunction(visible)}` : sql``;
   if (link.kind === 'component') {
     return {
       from: sql`${sql.table(model.tableName)} as ${sql.id(inner)}`,
       where: componentOf(link, key, inner),
       order: sql.ref(`${inner}.ord`),
     };
+  }
+  if (link.kind === 'localizations') {
+    // Sorting through `localizations` is not parsed (sort.ts names declared attributes only).
+    throw new Error('localizations cannot be sorted on');
   }
   const { storage, side } = link.view;
   const l = `${inner}_l`;

@@ -1,5 +1,5 @@
 import { invalidKey, queryError } from '../errors.js';
-import { defaultFields, type Model, type ScalarAttribute } from '../schema/model.js';
+import { defaultFields, isPrivateI18nName, type Model, type ScalarAttribute } from '../schema/model.js';
 import { asList } from './raw.js';
 
 /** Strapi's words (convert-query-params.ts). */
@@ -28,7 +28,7 @@ export function parseFields(model: Model, raw: unknown): ScalarAttribute[] {
     const field = model.fields.get(name);
     // Strapi names an attribute that may not be selected with its path (the name), an unknown one with none.
     if (!field || field.private || field.type === 'password') {
-      const known = field !== undefined || model.attributes.has(name);
+      const known = field !== undefined || model.attributes.has(name) || isPrivateI18nName(model, name);
       throw invalidKey(name, { source: 'query', param: 'fields', path: known ? name : undefined });
     }
     wanted.add(name);

@@ -1,6 +1,6 @@
 import { ValidationError, invalidKey, invalidQuery, queryTooCostly } from '../errors.js';
 import { STRING_TYPES } from '../schema/attribute-types.js';
-import type { Model, ScalarAttribute } from '../schema/model.js';
+import { isPrivateI18nName, queryAttribute, type Model, type ScalarAttribute } from '../schema/model.js';
 import { Invalid, castScalar, parseBoolean } from '../values.js';
 import { relationView } from '../schema/relations.js';
 import { checkDepth, checkHops, resolveLink, type QueryScope } from './links.js';
@@ -112,8 +112,8 @@ function parseAttribute(
   }
   const conditionField = model.modelType === 'contentType' ? walk.scope.conditionFields?.get(key) : undefined;
   if (conditionField) return parseFieldCondition(walk, conditionField, value, [...path, key]);
-  const attribute = model.attributes.get(key);
-  if (!attribute) throw keyError(key, path, false);
+  const attribute = queryAttribute(model, key);
+  if (!attribute) throw keyError(key, path, isPrivateI18nName(model, key));
   if (attribute.private) throw keyError(key, path, true);
   const link = resolveLink(walk.scope, model, attribute);
   // Dynamic zones cannot be filtered into (Strapi refuses too); media and morph relations are not

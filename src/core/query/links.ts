@@ -7,6 +7,8 @@ import type { FilterNode, RelatedLink } from './types.js';
 /** What parsing needs besides the raw parameters: the schema, and which types the caller may read. */
 export interface QueryScope {
   readonly schema: Schema;
+  /** The locale a request without `locale` reads and writes (needed to parse one of a localized type). */
+  readonly defaultLocale?: string;
   canRead(uid: string): boolean;
   /** The caller's read conditions on a related type, as a filter tree (undefined: none). */
   readConditions?(model: Model): FilterNode | undefined;
@@ -74,6 +76,8 @@ export function resolveLink(
   const { schema } = scope;
   switch (attribute.kind) {
     case 'relation': {
+      if (model.modelType === 'contentType' && attribute === model.localizations)
+        return { kind: 'localizations', type: model };
       const view = relationView(schema, model, attribute);
       if (!view) return 'unavailable';
       // A relation to a type the caller may not read is not there for them (Strapi §6.4).

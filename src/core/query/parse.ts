@@ -9,12 +9,13 @@ import { parsePublicationFilters } from './publication.js';
 import { isPlainObject } from './raw.js';
 import { parseSort } from './sort.js';
 import { parseStatus } from './status.js';
-import type { ApiLimits, FilterNode, FindQuery } from './types.js';
+import { ALL_LOCALES, parseLocale } from './locale.js';
+import type { ApiLimits, FilterNode, FindQuery, LocaleSelection } from './types.js';
 
 /**
  * The top-level query parameters Strapi's content API knows (`content-api-constants.ts`, plus the
- * deprecated `hasPublishedVersion`). Quorum has no i18n yet: `locale` is accepted and reads the one
- * version there is, as Strapi does for a type without localization.
+ * deprecated `hasPublishedVersion`). `locale` addresses one version of a localized type (locale.ts); types
+ * that are not localized ignore it, as Strapi does.
  */
 export const QUERY_PARAMETERS: ReadonlySet<string> = new Set([
   'filters',
@@ -63,6 +64,7 @@ export function parseFindQuery(
   return {
     type,
     status: parseStatus(type, params.status),
+    locale: localeOf(scope, type, params, true),
     publication: parsePublicationFilters(params),
     filters: and([topFilters(scope, type, params.filters), searchFilter(type, params._q), conditions]),
     sort: parseSort(scope, type, params.sort),
@@ -83,6 +85,7 @@ export function parseSingleQuery(
   return {
     type,
     status: parseStatus(type, params.status),
+    locale: localeOf(scope, type, params, false),
     publication: parsePublicationFilters(params),
     filters: and([topFilters(scope, type, params.filters), conditions]),
     sort: parseSort(scope, type, params.sort),
@@ -90,6 +93,23 @@ export function parseSingleQuery(
     populate: parsePopulate(scope, type, params.populate),
     pagination: { mode: 'offset', start: 0, limit: 1, withCount: false },
   };
+}
+
+/**
+ * The request's locale. A top-level `filters[locale]` takes the place of the locale lookup, as Strapi
+ * merges its filters over the lookup (recorded: find-filter-locale-field.json reads French rows without
+ * `locale=fr`): a list reads every locale, and the filter chooses.
+ */
+function localeOf(
+  scope: QueryScope,
+  type: ContentType,
+  params: Record<string, unknown>,
+  list: boolean,
+): LocaleSelection {
+  const locale = parseLocale(type, params.locale, scope.defaultLocale);
+  if (list && locale !== undefined && isPlainObject(params.filters) && params.filters.locale !== undefined)
+    return ALL_LOCALES;
+  return locale;
 }
 
 /** The `filters` parameter, which must be an object or a list (an empty value means none). */

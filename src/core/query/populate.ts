@@ -1,5 +1,13 @@
 import { invalidKey, invalidQuery, queryTooCostly } from '../errors.js';
-import { defaultFields, type Attribute, type DynamicZoneAttribute, type Model } from '../schema/model.js';
+import {
+  LOCALIZATIONS,
+  defaultFields,
+  isPrivateI18nName,
+  queryAttribute,
+  type Attribute,
+  type DynamicZoneAttribute,
+  type Model,
+} from '../schema/model.js';
 import { Invalid, parseBoolean } from '../values.js';
 import { parseFields } from './fields.js';
 import { and, parseFilters } from './filters.js';
@@ -71,8 +79,12 @@ function entries(model: Model, raw: unknown, path: readonly string[]): Map<strin
   };
   if (typeof raw === 'string') {
     if (raw.trim() === '*') {
-      for (const attribute of model.attributes.values())
-        if (populatable(attribute)) add(attribute.name, true);
+      // Strapi's order (recorded: findone-a1-fr-populate-star.json): components and relations as
+      // declared, then a localized type's `localizations`, then dynamic zones.
+      const all = [...model.attributes.values()].filter(populatable);
+      for (const attribute of all) if (attribute.kind !== 'dynamiczone') add(attribute.name, true);
+      if (model.modelType === 'contentType' && model.localizations) add(LOCALIZATIONS, true);
+      for (const attribute of all) if (attribute.kind === 'dynamiczone') add(attribute.name, true);
     } else {
       raw.split(',').forEach(addPath);
     }
@@ -135,10 +147,10 @@ function buildNode(
   at: readonly string[],
   depth: number,
 ): PopulateNode | undefined {
-  const attribute = model.attributes.get(name);
+  const attribute = queryAttribute(model, name);
   // A name that is no attribute is named with the path above it, an attribute that cannot be
   // populated (a scalar, a private one) with its own, as Strapi does.
-  const here = attribute ? [...at, name] : at;
+  const here = attribute || isPrivateI18nName(model, name) ? [...at, name] : at;
   if (!attribute || !populatable(attribute))
     throw invalidKey(name, {
       source: 'query',

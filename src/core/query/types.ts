@@ -90,6 +90,8 @@ export type FilterNode =
 /** How to get from a row of one model to its related rows. */
 export type RelatedLink =
   | { readonly kind: 'relation'; readonly attribute: RelationAttribute; readonly view: RelationView }
+  /** A localized type's `localizations`: the rows of the same document and status in other locales. */
+  | { readonly kind: 'localizations'; readonly type: ContentType }
   | {
       readonly kind: 'component';
       /** The attribute (a component attribute or a dynamic zone) whose rows these are. */
@@ -101,6 +103,7 @@ export type RelatedLink =
 
 /** The model a link leads to. */
 export function linkedModel(link: RelatedLink): Model {
+  if (link.kind === 'localizations') return link.type;
   return link.kind === 'relation' ? link.view.related : link.component;
 }
 
@@ -171,6 +174,12 @@ export type Pagination =
 export type Status = 'published' | 'draft';
 
 /**
+ * Which locale a read or write of a localized type addresses: a code, or `*` (every locale); undefined
+ * for a type that is not localized.
+ */
+export type LocaleSelection = string | undefined;
+
+/**
  * Strapi's `publicationFilter` cohorts: rows of the requested status kept by what their document's
  * other version is (see compile.ts `publicationCondition`). Without locales, the `-document` variants
  * mean the same as the others.
@@ -189,6 +198,8 @@ export type PublicationFilter =
 export interface FindQuery {
   readonly type: ContentType;
   readonly status: Status;
+  /** `locale` (see LocaleSelection). */
+  readonly locale: LocaleSelection;
   /** `publicationFilter` / `hasPublishedVersion` (empty: none). */
   readonly publication: readonly PublicationFilter[];
   readonly filters?: FilterNode;

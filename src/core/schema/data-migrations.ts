@@ -3,9 +3,10 @@ import type { Executor } from '../../db/types.js';
 import type { ContentType } from './model.js';
 import type { Schema } from './registry.js';
 import { copyComponents, copyOwnedLinks, deleteRows } from './row-trees.js';
+import { readDefaultLocale } from './default-locale.js';
 
 function dataColumns(type: ContentType): string[] {
-  const columns = ['document_id', 'created_at', 'updated_at', 'created_by_id', 'updated_by_id'];
+  const columns = ['document_id', 'created_at', 'updated_at', 'created_by_id', 'updated_by_id', 'locale'];
   for (const attribute of type.attributes.values())
     if (attribute.kind === 'scalar') columns.push(attribute.column);
   return columns;
@@ -50,4 +51,35 @@ export async function disableDraftAndPublish(
     rows.map((row) => Number(row.id)),
   );
   await sql`update ${table} set published_at = updated_at where published_at is null`.execute(trx);
+}
+
+/** Used when the database holds no default locale yet (the locale seed runs first, so: never at start). */
+const FALLBACK_LOCALE = 'en';
+
+/** Localization switched on: every existing row belongs to the default locale. */
+export async function enableLocalization(trx: Executor, type: ContentType): Promise<void> {
+  const locale = (await readDefaultLocale(trx)) ?? FALLBACK_LOCALE;
+  await trx.updateTable(type.tableName).set({ locale }).where('locale', 'is', null).execute();
+}
+
+/**
+ * Localization switched off: each document keeps its default-locale version (or, when it has none, the
+ * version of its oldest row's locale); the other locales' rows go, with their components and links.
+ */
+export async function disableLocalization(trx: Executor, schema: Schema, type: ContentType): Promise<void> {
+  const locale = (await readDefaultLocale(trx)) ?? FALLBACK_LOCALE;
+  const table = sql.id(type.tableName);
+  const { rows } = await sql<{ id: number }>`select r.id from ${table} as r where r.locale is not null
+    and r.locale <> coalesce(
+      (select d.locale from ${table} as d where d.document_id = r.document_id and d.locale = ${locale} limit 1),
+      (select o.locale from ${table} as o where o.document_id = r.document_id order by o.id limit 1))`.execute(
+    trx,
+  );
+  await deleteRows(
+    trx,
+    schema,
+    type,
+    rows.map((row) => Number(row.id)),
+  );
+  await trx.updateTable(type.tableName).set({ locale: null }).execute();
 }

@@ -7,7 +7,12 @@ import type { Executor } from '../../db/types.js';
 import type { ContentType, Model } from './model.js';
 import type { Schema } from './registry.js';
 import { plannedTables, type PlannedTable } from './tables.js';
-import { enableDraftAndPublish, disableDraftAndPublish } from './data-migrations.js';
+import {
+  enableDraftAndPublish,
+  disableDraftAndPublish,
+  enableLocalization,
+  disableLocalization,
+} from './data-migrations.js';
 
 /** One step of a schema change. Destructive steps can lose data and run only when explicitly allowed. */
 export interface SchemaStep {
@@ -107,7 +112,7 @@ export function diffSchemas(
       apply: (trx) => ddl.dropTable(trx, previous.name),
     });
   }
-  if (from) dataSteps.push(...draftAndPublishSteps(from, to));
+  if (from) dataSteps.push(...draftAndPublishSteps(from, to), ...localizationSteps(from, to));
   // New tables that reference others are created after them.
   additions.sort((a, b) => Number(a.dependent ?? false) - Number(b.dependent ?? false));
   return [...renames, ...renameFinals, ...removals, ...additions, ...dataSteps, ...tableDrops];
@@ -239,6 +244,32 @@ function draftAndPublishSteps(from: Schema, to: Schema): SchemaStep[] {
             description: `disable draft & publish on ${describeModel(next)}: unpublished changes in drafts would be deleted`,
             destructive: true,
             apply: (trx) => disableDraftAndPublish(trx, to, next as ContentType),
+          },
+    );
+  }
+  return steps;
+}
+
+/**
+ * Localization switched on or off for a type (types created localized need nothing: they have no rows).
+ * Off is destructive: every locale but one of each document would be deleted.
+ */
+function localizationSteps(from: Schema, to: Schema): SchemaStep[] {
+  const steps: SchemaStep[] = [];
+  for (const next of to.contentTypes.values()) {
+    const previous = from.contentTypes.get(next.uid);
+    if (!previous || previous.localized === next.localized) continue;
+    steps.push(
+      next.localized
+        ? {
+            description: `localize ${describeModel(next)}: every document goes to the default locale`,
+            destructive: false,
+            apply: (trx) => enableLocalization(trx, next),
+          }
+        : {
+            description: `stop localizing ${describeModel(next)}: each document keeps its default-locale version, its other locales would be deleted`,
+            destructive: true,
+            apply: (trx) => disableLocalization(trx, to, next),
           },
     );
   }

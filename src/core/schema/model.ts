@@ -120,6 +120,23 @@ export interface ContentType extends ModelBase {
   readonly pluralName: string;
   readonly displayName: string;
   readonly draftAndPublish: boolean;
+  /**
+   * `pluginOptions.i18n.localized`: the type keeps one version of each document per locale (rows carry
+   * their locale in the `locale` column; `fields` then has `locale` after `publishedAt`).
+   */
+  readonly localized: boolean;
+  /**
+   * Of a localized type, the attributes every locale of a document shares (writing one locale writes all):
+   * by Strapi's rule (i18n services/content-types.js isLocalizedAttribute), every attribute that is not
+   * marked `pluginOptions.i18n.localized: true`, except relations and uids, which are always per locale.
+   * Empty for types that are not localized.
+   */
+  readonly shared: readonly Attribute[];
+  /**
+   * Of a localized type: Strapi's virtual `localizations` relation (the document's other locales, in the
+   * same status), which queries may populate and filter on. Not among `attributes`: nothing stores it.
+   */
+  readonly localizations?: RelationAttribute;
 }
 
 export interface Component extends ModelBase {
@@ -136,4 +153,39 @@ export type Model = ContentType | Component;
  */
 export function defaultFields(model: Model): ScalarAttribute[] {
   return [...model.fields.values()].filter((f) => !f.private && f.type !== 'password');
+}
+
+/** Whether an attribute of a localized type is shared by every locale (see ContentType.shared). */
+export function isSharedAttribute(attribute: Attribute): boolean {
+  if (attribute.kind === 'relation') return false;
+  if (attribute.kind === 'scalar' && attribute.type === 'uid') return false;
+  const i18n = (attribute.raw.pluginOptions as { i18n?: { localized?: unknown } } | undefined)?.i18n;
+  return i18n?.localized !== true;
+}
+
+/** `pluginOptions.i18n.localized === true` on a content type's definition. */
+export function isLocalizedDefinition(definition: SchemaDefinition): boolean {
+  const options = definition.pluginOptions as { i18n?: { localized?: unknown } } | undefined;
+  return options?.i18n?.localized === true;
+}
+
+/** The name of the virtual relation to a document's other locales (see ContentType.localizations). */
+export const LOCALIZATIONS = 'localizations';
+
+/** An attribute a query may name: a declared one, or a localized type's `localizations`. */
+export function queryAttribute(model: Model, name: string): Attribute | undefined {
+  const declared = model.attributes.get(name);
+  if (declared || name !== LOCALIZATIONS || model.modelType !== 'contentType') return declared;
+  return model.localizations;
+}
+
+/**
+ * Names Strapi gives every content type (`locale`, `localizations`) that a type which is not localized
+ * keeps private: a query naming them is refused as naming a private attribute (with its path), not an
+ * unknown one (recorded: authors-fields-locale.json).
+ */
+export function isPrivateI18nName(model: Model, name: string): boolean {
+  return (
+    model.modelType === 'contentType' && !model.localized && (name === 'locale' || name === LOCALIZATIONS)
+  );
 }

@@ -2,6 +2,10 @@ import { SCALAR_STORAGE, SEARCHABLE_TYPES, isScalarType } from './attribute-type
 import { SchemaError } from './errors.js';
 import {
   RELATION_KINDS,
+  LOCALIZATIONS,
+  isLocalizedDefinition,
+  isSharedAttribute,
+  type RelationAttribute,
   type Attribute,
   type Component,
   type ContentType,
@@ -15,6 +19,7 @@ import {
   CONTENT_TYPE_LEADING_FIELDS,
   CONTENT_TYPE_TRAILING_FIELDS,
   ID_FIELD,
+  LOCALE_FIELD,
   RESERVED_ATTRIBUTE_NAMES,
   RESERVED_COLUMNS,
 } from './system-fields.js';
@@ -58,6 +63,8 @@ export function normalizeContentType(
   const options = isObject(definition.options) ? definition.options : {};
 
   const attributes = normalizeAttributes(definition.attributes, where);
+  const localized = isLocalizedDefinition(definition);
+  const trailing = [...CONTENT_TYPE_TRAILING_FIELDS, ...(localized ? [LOCALE_FIELD] : [])];
   return Object.freeze({
     modelType: 'contentType',
     uid,
@@ -67,8 +74,11 @@ export function normalizeContentType(
     displayName: typeof info.displayName === 'string' ? info.displayName : singularName,
     tableName,
     draftAndPublish: options.draftAndPublish === true,
+    localized,
+    shared: localized ? Object.freeze([...attributes.values()].filter(isSharedAttribute)) : [],
+    localizations: localized ? localizationsOf(uid) : undefined,
     attributes,
-    fields: fieldsOf(attributes, [...CONTENT_TYPE_LEADING_FIELDS], [...CONTENT_TYPE_TRAILING_FIELDS]),
+    fields: fieldsOf(attributes, [...CONTENT_TYPE_LEADING_FIELDS], trailing),
     definition,
     source,
   });
@@ -99,6 +109,27 @@ export function normalizeComponent(
     fields: fieldsOf(attributes, [ID_FIELD], []),
     definition,
     source,
+  });
+}
+
+/** Strapi's injected `localizations` attribute (i18n register.js), virtual: no table, not writable. */
+function localizationsOf(uid: string): RelationAttribute {
+  const raw = {
+    type: 'relation',
+    relation: 'oneToMany',
+    target: uid,
+    writable: false,
+    unstable_virtual: true,
+  };
+  return Object.freeze({
+    kind: 'relation',
+    name: LOCALIZATIONS,
+    relation: 'oneToMany',
+    target: uid,
+    required: false,
+    private: false,
+    writable: false,
+    raw: Object.freeze(raw),
   });
 }
 

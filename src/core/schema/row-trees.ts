@@ -131,9 +131,14 @@ export async function copyOwnedLinks(
     if (storage.owner.uid !== ownerUid || (only && !only.has(storage.ownerAttribute.name))) continue;
     const table = sql.table(storage.table);
     if (storage.targetToOne && storage.owner.modelType === 'contentType') {
-      // The published copy takes its targets from other published rows (one owner per status).
+      // The published copy takes its targets from other published rows (one owner per status, and per
+      // locale: a localized owner's rows of other locales keep theirs).
+      const owners = sql.table(storage.owner.tableName);
+      const sameLocale = storage.owner.localized
+        ? sql` and locale = (select locale from ${owners} where id = ${toId})`
+        : sql``;
       await sql`delete from ${table} where target_document_id in (select target_document_id from ${table} where source_id = ${fromId})
-        and source_id in (select id from ${sql.table(storage.owner.tableName)} where published_at is not null and id <> ${toId})`.execute(
+        and source_id in (select id from ${owners} where published_at is not null and id <> ${toId}${sameLocale})`.execute(
         trx,
       );
     }

@@ -30,6 +30,12 @@ export interface SyncOptions {
   allowDestructive?: boolean;
   /** Compute the plan, change nothing. */
   dryRun?: boolean;
+  /**
+   * Runs under the lock after Quorum's own tables are up to date and before the content tables change:
+   * what the content steps read must be there first (the configured locales: a type that becomes
+   * localized puts its documents in the default locale).
+   */
+  beforeContent?: (trx: Executor) => Promise<void>;
 }
 
 export interface SyncResult {
@@ -82,6 +88,7 @@ export async function applySchema(
     database.transaction(async (trx) => {
       await lockSchema(database.dialect, trx);
       const systemMigrations = await applySystemMigrations(trx, database.dialect);
+      await options.beforeContent?.(trx);
       const stored = await readStoredDefinitions(trx, database.dialect);
       const version = await readSchemaVersion(trx);
       const previous = buildSchema(stored, version);

@@ -25,6 +25,12 @@ export const CREATED_AT_FIELD = system('createdAt', 'created_at', 'datetime');
 export const UPDATED_AT_FIELD = system('updatedAt', 'updated_at', 'datetime');
 export const PUBLISHED_AT_FIELD = system('publishedAt', 'published_at', 'datetime');
 /**
+ * The locale of a row of a localized type (Strapi's `locale`, after publishedAt in answers). Every
+ * content table has the column (NULL on types that are not localized, as in Strapi's tables); only
+ * localized types have the field.
+ */
+export const LOCALE_FIELD = system('locale', 'locale', 'string');
+/**
  * The admin who created a document (content tables' created_by_id). Private: never serialized, and not in
  * any model's fields, so clients cannot filter on it; only permission conditions reach it (QueryScope
  * `conditionFields`), which is how `admin::is-creator` becomes part of a query's WHERE clause.

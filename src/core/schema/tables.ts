@@ -31,6 +31,7 @@ function mainTable(model: Model): PlannedTable {
   const indexes: IndexSpec[] = [];
   const columnAttributes = new Map<string, string>();
   const isDocument = model.modelType === 'contentType';
+  const localized = model.modelType === 'contentType' && model.localized;
   if (isDocument) {
     columns.push({ name: 'document_id', storage: 'text', notNull: true });
     columns.push({ name: 'created_at', storage: 'datetime', notNull: true });
@@ -39,7 +40,13 @@ function mainTable(model: Model): PlannedTable {
     // The admin who created / last changed the document (ids in quorum_admin_users); never in API output.
     columns.push({ name: 'created_by_id', storage: 'integer' });
     columns.push({ name: 'updated_by_id', storage: 'integer' });
-    indexes.push({ name: identifier(t, 'document_id_idx'), columns: ['document_id', 'published_at'] });
+    // Every content table has the column, as Strapi's do (NULL unless the type is localized), so that
+    // turning localization on is a data step, not a new column, and Strapi archives map row for row.
+    columns.push({ name: 'locale', storage: 'text' });
+    indexes.push({
+      name: identifier(t, 'document_id_idx'),
+      columns: localized ? ['document_id', 'locale', 'published_at'] : ['document_id', 'published_at'],
+    });
     // (column, id) with NULLs first matches the ORDER BY of sorted lists (see query/compile.ts), so a
     // page sorted by a date reads 25 index entries instead of sorting the table.
     for (const column of ['published_at', 'created_at', 'updated_at']) {
@@ -58,7 +65,7 @@ function mainTable(model: Model): PlannedTable {
     if (attribute.kind !== 'scalar') continue;
     columns.push({ name: attribute.column, storage: attribute.storage });
     columnAttributes.set(attribute.column, attribute.name);
-    if (attribute.unique && isDocument) indexes.push(...uniqueIndexes(t, attribute));
+    if (attribute.unique && isDocument) indexes.push(...uniqueIndexes(t, attribute, localized));
   }
   return {
     key: `${model.uid}#main`,
@@ -102,19 +109,21 @@ function linkTable(relation: RelationStorage): PlannedTable {
 
 /**
  * `unique` holds among documents of the same status: a document's draft and published rows share
- * values, so one partial index per status enforces it without ever comparing the two.
+ * values, so one partial index per status enforces it without ever comparing the two. Of a localized
+ * type, within one locale (Strapi checks unique values per locale: recorded in strapi-5.54-i18n).
  */
-function uniqueIndexes(table: string, attribute: ScalarAttribute): IndexSpec[] {
+function uniqueIndexes(table: string, attribute: ScalarAttribute, localized: boolean): IndexSpec[] {
+  const columns = localized ? ['locale', attribute.column] : [attribute.column];
   return [
     {
       name: identifier(table, attribute.column, 'uq_draft'),
-      columns: [attribute.column],
+      columns,
       unique: true,
       where: { column: 'published_at', isNull: true },
     },
     {
       name: identifier(table, attribute.column, 'uq_pub'),
-      columns: [attribute.column],
+      columns,
       unique: true,
       where: { column: 'published_at', isNull: false },
     },

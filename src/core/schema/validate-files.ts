@@ -362,14 +362,14 @@ function checkKeys(
 }
 
 /**
- * Plugin options Quorum does not act on: every plugin's, since it runs none. Empty objects (the
- * content-type builder writes `"pluginOptions": {}`) and i18n switched off say nothing.
+ * Plugin options Quorum does not act on: every plugin's but i18n's (Quorum localizes content itself).
+ * Empty objects (the content-type builder writes `"pluginOptions": {}`) say nothing.
  */
 function pluginOptionsUsed(value: unknown, report: (plugin: string) => void): void {
   if (!isObject(value)) return;
   for (const [plugin, options] of Object.entries(value)) {
     if (isObject(options) && Object.keys(options).length === 0) continue;
-    if (plugin === 'i18n' && isObject(options) && options.localized === false) continue;
+    if (plugin === 'i18n') continue;
     report(plugin);
   }
 }

@@ -46,9 +46,11 @@ export const localeRoutes: FastifyPluginAsync<LocaleRouteDeps> = async (app, dep
     return locales.update(id, parseUpdateLocale(request.body));
   });
 
-  app.delete<{ Params: IdParams }>(`${base}/:id`, async (request) => {
+  // `?dryRun=true` answers what the delete would remove (`content`: documents per type) and removes nothing.
+  app.delete<{ Params: IdParams; Querystring: { dryRun?: string } }>(`${base}/:id`, async (request) => {
     await requireAdmin(deps, request, actions.delete);
-    return locales.remove(idParam(request.params.id, NOT_FOUND));
+    const dryRun = request.query.dryRun === 'true';
+    return locales.remove(idParam(request.params.id, NOT_FOUND), { dryRun });
   });
 
   app.get(`${ADMIN_PREFIX}/i18n/iso-locales`, async (request) => {
