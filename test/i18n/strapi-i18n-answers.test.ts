@@ -91,8 +91,6 @@ const DIFFERENT: Readonly<
   'homepage-put-body-locale': { status: 200, reason: 'shared fields reach the drafts of other locales' },
   'put-a1-body-locale-fr': { status: 200, reason: 'shared fields reach the drafts of other locales' },
   'find-final-star': { status: 200, reason: 'shared fields reach the drafts of other locales' },
-  // Quorum holds `unique` among drafts too (Strapi checks published rows only).
-  'unique-fr-draft-same-code-collision': { status: 400, reason: 'unique holds among drafts too' },
   // Strapi holds every uid unique (per locale); Quorum only uids marked `unique`.
   'uid-slug-en-collision': { status: 200, reason: 'a uid is unique only when marked unique' },
 };

@@ -185,11 +185,9 @@ describe('strict checks of a schema definition', () => {
     expect(check.problems).toEqual([]);
     expect(check.unimplemented).toEqual([
       { option: 'options.reviewWorkflows', where: FILE },
-      { option: 'pluginOptions.i18n', where: FILE },
       { option: 'pluginOptions.content-manager', where: FILE },
       { option: 'visible', where: `${FILE} (title)` },
       { option: 'conditions', where: `${FILE} (title)` },
-      { option: 'pluginOptions.i18n', where: `${FILE} (title)` },
       { option: 'enumName', where: `${FILE} (kind)` },
       { option: 'options', where: `${FILE} (slug)` },
     ]);

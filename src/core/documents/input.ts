@@ -107,9 +107,8 @@ function readRow(reader: Reader, model: Model, data: Record<string, unknown>, pa
         }
         const result = validateScalar(attribute, value, { draft: !reader.publish });
         if ('message' in result) {
-          // Strapi's uid validator names the refused value too (recorded: uid-slug-invalid.json).
           const error = fieldError(at, result.message);
-          reader.errors.push(attribute.type === 'uid' ? { ...error, value } : error);
+          reader.errors.push('refused' in result ? { ...error, value: result.refused } : error);
           invalid.add(key);
         } else values.set(attribute, result.value);
         break;
@@ -314,9 +313,10 @@ export function checkPublishable(
 }
 
 /**
- * `unique` among documents of one status: another document's row of that status with the same value
- * is a 400 on the attribute. The partial unique indexes guarantee it under concurrency; this check
- * gives the clear message first.
+ * `unique` among published documents (of the same locale): another document's published row with the
+ * same value is a 400 on the attribute. Drafts are never checked, as in Strapi; publishing checks the
+ * draft's values. The partial unique index guarantees it under concurrency; this check gives the clear
+ * message first.
  */
 export async function checkUnique(
   ctx: CoreContext,
@@ -326,6 +326,7 @@ export async function checkUnique(
   status: 'draft' | 'published',
   ref: DocumentRef,
 ): Promise<void> {
+  if (status === 'draft') return;
   const errors: FieldError[] = [];
   for (const [attribute, value] of values) {
     if (!attribute.unique || value === null || value === undefined) continue;
@@ -333,7 +334,7 @@ export async function checkUnique(
       .selectFrom(type.tableName)
       .select('id')
       .where(sql.ref(attribute.column), '=', ctx.database.dialect.toDb(attribute.storage, value))
-      .where('published_at', status === 'draft' ? 'is' : 'is not', null)
+      .where('published_at', 'is not', null)
       .where('document_id', '<>', ref.documentId)
       // Per locale (recorded: unique-de-same-code-as-en-doc.json), as the unique indexes are.
       .$if(ref.locale !== null, (qb) => qb.where('locale', '=', ref.locale))

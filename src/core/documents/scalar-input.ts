@@ -39,7 +39,7 @@ export function validateScalar(
   attribute: ScalarAttribute,
   value: unknown,
   options: { draft?: boolean } = {},
-): { value: unknown } | { message: string } {
+): { value: unknown } | { message: string; refused?: unknown } {
   const name = attribute.name;
   const fail = (message: string) => ({ message: `${name} ${message}` });
   const type = attribute.type;
@@ -62,7 +62,9 @@ export function validateScalar(
     // Strapi's email validator refuses the empty string (`.email().min(1, '${path} cannot be empty')`).
     if (type === 'email' && value === '') return fail('cannot be empty');
     if (type === 'email' && !isEmail(value)) return fail('must be a valid email');
-    if (type === 'uid' && !UID_RE.test(value)) return fail(`must match the following: "${UID_RE}"`);
+    // Strapi's uid check names the refused value (recorded: strapi-5.54-i18n/answers/uid-slug-invalid.json).
+    if (type === 'uid' && !UID_RE.test(value))
+      return { ...fail(`must match the following: "${UID_RE}"`), refused: value };
     if (type === 'enumeration' && !attribute.enum!.includes(value))
       return fail(`must be one of the following values: ${attribute.enum!.join(', ')}`);
     if (attribute.regex && value !== '' && !attribute.regex.test(value))
@@ -124,7 +126,7 @@ export function validateScalar(
 function storableJson(
   value: unknown,
   fail: (message: string) => { message: string },
-): { value: unknown } | { message: string } {
+): { value: unknown } | { message: string; refused?: unknown } {
   const problem = unstorableJson(value);
   if (problem === 'text') return fail(UNSTORABLE);
   if (problem === 'depth') return fail(`must not be nested more than ${MAX_JSON_DEPTH} levels deep`);

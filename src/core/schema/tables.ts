@@ -108,22 +108,16 @@ function linkTable(relation: RelationStorage): PlannedTable {
 }
 
 /**
- * `unique` holds among documents of the same status: a document's draft and published rows share
- * values, so one partial index per status enforces it without ever comparing the two. Of a localized
- * type, within one locale (Strapi checks unique values per locale: recorded in strapi-5.54-i18n).
+ * `unique` holds among published documents, within one locale for a localized type, as Strapi checks it
+ * (entity-validator: published rows of the locale only; drafts are never compared, recorded in
+ * strapi-5.54-i18n/answers/unique-fr-draft-same-code-collision.json): one partial index over the published
+ * rows. Drafts may share values, so archives of real Strapi projects import as they are.
  */
 function uniqueIndexes(table: string, attribute: ScalarAttribute, localized: boolean): IndexSpec[] {
-  const columns = localized ? ['locale', attribute.column] : [attribute.column];
   return [
     {
-      name: identifier(table, attribute.column, 'uq_draft'),
-      columns,
-      unique: true,
-      where: { column: 'published_at', isNull: true },
-    },
-    {
       name: identifier(table, attribute.column, 'uq_pub'),
-      columns,
+      columns: localized ? ['locale', attribute.column] : [attribute.column],
       unique: true,
       where: { column: 'published_at', isNull: false },
     },

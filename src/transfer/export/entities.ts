@@ -42,6 +42,7 @@ export async function* typeEntities(
     dialect.selectColumn(t, 'created_at', 'datetime', 'createdAt'),
     dialect.selectColumn(t, 'updated_at', 'datetime', 'updatedAt'),
     dialect.selectColumn(t, 'published_at', 'datetime', 'publishedAt'),
+    'locale',
   ];
   const datetime = (value: unknown) => dialect.fromDb('datetime', value);
   for await (const rows of rowBatches(database, t, columns)) {
@@ -67,8 +68,8 @@ function entity(
   data.createdAt = datetime(row.createdAt);
   data.updatedAt = datetime(row.updatedAt);
   data.publishedAt = datetime(row.publishedAt);
-  // Strapi 5 gives every row a locale column; without i18n it is null.
-  data.locale = null;
+  // Strapi 5 gives every row a locale column: a localized type's row's locale, else null.
+  data.locale = type.localized ? (row.locale ?? null) : null;
   Object.assign(data, components);
   if (type.uid === FILE_UID && data.formats) data.formats = inFormatOrder(data.formats);
   return { type: type.uid, id: Number(row.id), data };

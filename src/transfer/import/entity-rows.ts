@@ -61,6 +61,10 @@ export class EntityRows {
       updated_at: this.#datetime(data.updatedAt, 'updatedAt', entity, at) ?? now,
       published_at: this.#datetime(data.publishedAt, 'publishedAt', entity, at) ?? null,
     };
+    // A localized type's rows keep the locale Strapi gave them (every row of a localized Strapi type has
+    // one); a type Quorum localizes that the archive did not puts its rows in `en`.
+    if (type.localized)
+      values.locale = typeof data.locale === 'string' && data.locale !== '' ? data.locale : 'en';
     // A type without draft & publish has only published rows in Quorum (as in Strapi 5, which sets it).
     if (!type.draftAndPublish && values.published_at === null) values.published_at = values.created_at;
     for (const key of ['created_at', 'updated_at', 'published_at'])

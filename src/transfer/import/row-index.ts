@@ -31,17 +31,18 @@ export class MemoryRowIndex implements RowIndex {
 }
 
 /**
- * Quorum serves one locale (no i18n yet): of the rows of a document and status in several locales, the
- * first one in the archive is imported and the others are counted as skipped. Deterministic, so the scan
- * and the import (and a resumed import) skip the same rows.
+ * A type the app does not localize keeps one locale: of the rows of a document and status in several
+ * locales, the first one in the archive is imported and the others are counted as skipped (a localized
+ * type keeps them all). Deterministic, so the scan and the import (and a resumed import) skip the same
+ * rows.
  */
 export class LocaleFilter {
   readonly #seen = new Map<string, Set<string>>();
   skipped = 0;
 
   /** Whether the row is another locale of a document version already taken. */
-  skips(uid: string, documentId: string, published: boolean, locale: unknown): boolean {
-    if (locale === null || locale === undefined) return false;
+  skips(uid: string, documentId: string, published: boolean, locale: unknown, localized = false): boolean {
+    if (localized || locale === null || locale === undefined) return false;
     let seen = this.#seen.get(uid);
     if (!seen) this.#seen.set(uid, (seen = new Set()));
     const key = `${published ? 'p' : 'd'}${documentId}`;

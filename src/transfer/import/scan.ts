@@ -133,7 +133,7 @@ export async function scanArchive(file: string, options: ScanOptions): Promise<S
         const published = entity.data.publishedAt !== null && entity.data.publishedAt !== undefined;
         if (
           typeof documentId === 'string' &&
-          locales.skips(type.uid, documentId, published, entity.data.locale)
+          locales.skips(type.uid, documentId, published, entity.data.locale, type.localized)
         )
           continue;
         const rows = rowsOf!.rows(type, entity, at);

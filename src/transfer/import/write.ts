@@ -110,7 +110,13 @@ export async function writeArchive(file: string, options: WriteOptions): Promise
           const documentId = entity.data.documentId;
           const published = entity.data.publishedAt !== null && entity.data.publishedAt !== undefined;
           if (typeof documentId === 'string')
-            locales.skips(entity.type, documentId, published, entity.data.locale);
+            locales.skips(
+              entity.type,
+              documentId,
+              published,
+              entity.data.locale,
+              schema.contentTypes.get(entity.type)?.localized,
+            );
           continue;
         }
         options.progress.advance();
@@ -120,7 +126,7 @@ export async function writeArchive(file: string, options: WriteOptions): Promise
           const published = entity.data.publishedAt !== null && entity.data.publishedAt !== undefined;
           if (!(
             typeof documentId === 'string' &&
-            locales.skips(type.uid, documentId, published, entity.data.locale)
+            locales.skips(type.uid, documentId, published, entity.data.locale, type.localized)
           ))
             pendingRows.push(...rowsOf.rows(type, entity, at));
         }
