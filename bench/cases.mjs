@@ -11,8 +11,15 @@
 //   target    the minimum req/s ratio from DESIGN.md ("Performance targets"), and the aim where one is set
 // Adding a case is adding an entry here; nothing else needs to change for a new path on an existing server.
 
+/**
+ * BENCH_LOCALE=fr: the articles are a localized type whose every document is in that locale, and the
+ * article cases ask for it (`locale=fr`), to set the localized read path beside the plain one.
+ */
+export const BENCH_LOCALE = process.env.BENCH_LOCALE || undefined;
+const inLocale = (p) => (BENCH_LOCALE ? `${p}${p.includes('?') ? '&' : '?'}locale=${BENCH_LOCALE}` : p);
+
 /** Case (a) — and the JSON the bare list route serves is exactly this request's response. */
-export const LIST_PATH = '/api/articles?sort=publishedAt:desc&pagination[pageSize]=25';
+export const LIST_PATH = inLocale('/api/articles?sort=publishedAt:desc&pagination[pageSize]=25');
 
 /** Read from the database on every request, never from the response cache. */
 const UNCACHED = { 'cache-control': 'no-cache' };
@@ -32,7 +39,7 @@ export const CASES = [
     label: 'one document by documentId',
     server: 'quorum',
     headers: UNCACHED,
-    path: (ctx) => `/api/articles/${ctx.documentId}`,
+    path: (ctx) => inLocale(`/api/articles/${ctx.documentId}`),
     baseline: 'bare-hello',
     target: { min: 0.4 },
   },
@@ -41,7 +48,7 @@ export const CASES = [
     label: 'filter title $containsi + views $gt',
     server: 'quorum',
     headers: UNCACHED,
-    path: () => '/api/articles?filters[title][$containsi]=data&filters[views][$gt]=100',
+    path: () => inLocale('/api/articles?filters[title][$containsi]=data&filters[views][$gt]=100'),
     baseline: 'bare-list',
   },
   {
@@ -58,7 +65,7 @@ export const CASES = [
     label: 'one document, populate=* (dynamic zone)',
     server: 'quorum',
     headers: UNCACHED,
-    path: (ctx) => `/api/articles/${ctx.showcaseDocumentId}?populate=*`,
+    path: (ctx) => inLocale(`/api/articles/${ctx.showcaseDocumentId}?populate=*`),
     baseline: 'bare-hello',
   },
   {

@@ -10,11 +10,12 @@
 //   BENCH_PROFILE=1          run the Quorum node under --cpu-prof and print its hottest functions
 //   BENCH_ROUNDS=1           measure every case this many times (interleaved) and keep the best round
 //   BENCH_KEEP=1             keep the temporary app directories (database, server logs)
+//   BENCH_LOCALE=fr          articles are a localized type, all in that locale, read with locale=fr
 import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CASES, LIST_PATH } from './cases.mjs';
+import { BENCH_LOCALE, CASES, LIST_PATH } from './cases.mjs';
 import { createDocument } from './lib/api.mjs';
 import { createToken, prepareApp } from './lib/app.mjs';
 import { showcaseArticle } from './lib/content.mjs';
@@ -195,7 +196,7 @@ async function runPass({ articles, authors }, startedAt) {
   const showcaseDocumentId = await createDocument(
     quorum.baseUrl,
     fullAccess,
-    'articles',
+    BENCH_LOCALE ? `articles?locale=${BENCH_LOCALE}` : 'articles',
     showcaseArticle(ids.authors[1], ids.categories[1]),
   );
 

@@ -1,6 +1,6 @@
 // The bench app: a temporary copy of examples/blog's content types, without its seed file and demo banner,
 // with request logging off, on a fresh SQLite file. Its tables are created by Quorum's own schema sync.
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO, importDist } from './paths.mjs';
@@ -31,19 +31,38 @@ export async function prepareApp(label) {
     const from = path.join(REPO, 'examples/blog', part);
     if (existsSync(from)) cpSync(from, path.join(dir, part), { recursive: true });
   }
-  writeFileSync(path.join(dir, 'quorum.config.json'), JSON.stringify(BENCH_CONFIG, null, 2) + '\n');
+  const locale = process.env.BENCH_LOCALE;
+  if (locale) localizeArticles(dir);
+  const config = locale
+    ? {
+        ...BENCH_CONFIG,
+        // The default locale too, so the seeding checks (verify.mjs) read the articles without `locale`.
+        i18n: { locales: [{ code: locale, isDefault: true }, { code: 'en' }] },
+      }
+    : BENCH_CONFIG;
+  writeFileSync(path.join(dir, 'quorum.config.json'), JSON.stringify(config, null, 2) + '\n');
 
   // Quorum's config loader and schema sync create exactly the tables a node would (and the registry),
   // and hand back the schema model: its column names and storage classes drive the bulk insert.
   const { loadConfig } = await importDist('config/index.js');
   const { openDatabase } = await importDist('node/database.js');
   const { createLogger } = await importDist('node/logger.js');
-  const config = loadConfig({ appDir: dir, env: quorumEnv() });
+  const loaded = loadConfig({ appDir: dir, env: quorumEnv() });
   const logger = createLogger('warn');
-  const { database, sync } = await openDatabase(config, logger);
+  const { database, sync } = await openDatabase(loaded, logger);
   await database.close();
   logger.flush();
-  return { dir, dbPath: config.database.sqlitePath, schema: sync.schema };
+  return { dir, dbPath: loaded.database.sqlitePath, schema: sync.schema };
+}
+
+/** BENCH_LOCALE: the article type becomes localized, every attribute per locale (cases.mjs). */
+function localizeArticles(dir) {
+  const file = path.join(dir, 'src/api/article/content-types/article/schema.json');
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  schema.pluginOptions = { ...schema.pluginOptions, i18n: { localized: true } };
+  for (const attribute of Object.values(schema.attributes))
+    attribute.pluginOptions = { ...attribute.pluginOptions, i18n: { localized: true } };
+  writeFileSync(file, JSON.stringify(schema, null, 2) + '\n');
 }
 
 /** Creates an API token through the real CLI (stdout carries the token alone). */

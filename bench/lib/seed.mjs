@@ -145,6 +145,8 @@ export async function seedDatabase(app, { articles, authors }) {
       }
     }
   })();
+  // BENCH_LOCALE: every article is in that locale (the type is localized, see app.mjs).
+  if (process.env.BENCH_LOCALE) db.prepare('update articles set locale = ?').run(process.env.BENCH_LOCALE);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const linkTables = [linkAuthor, linkCategory].filter(Boolean).map((l) => l.table);

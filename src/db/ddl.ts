@@ -15,8 +15,11 @@ export interface IndexSpec {
   readonly name: string;
   readonly columns: readonly string[];
   readonly unique?: boolean;
-  /** The first column sorts NULLs first (the default on SQLite; explicit on PostgreSQL). */
-  readonly nullsFirst?: boolean;
+  /**
+   * A column that sorts NULLs first (the default on SQLite; explicit on PostgreSQL): `true` for the first
+   * column, or the name of another (one after an equality prefix such as `locale`).
+   */
+  readonly nullsFirst?: boolean | string;
   /** Partial index: only rows where `column` is (or is not) null. */
   readonly where?: { readonly column: string; readonly isNull: boolean };
 }
@@ -77,7 +80,9 @@ export async function createIndex(
     ? sql` where ${id(index.where.column)} ${sql.raw(index.where.isNull ? 'is null' : 'is not null')}`
     : sql``;
   const columns = index.columns.map((column, i) =>
-    i === 0 && index.nullsFirst ? sql`${id(column)}${sql.raw(dialect.nullsFirstInIndex)}` : id(column),
+    (index.nullsFirst === true ? i === 0 : index.nullsFirst === column)
+      ? sql`${id(column)}${sql.raw(dialect.nullsFirstInIndex)}`
+      : id(column),
   );
   await sql`create ${sql.raw(index.unique ? 'unique ' : '')}index ${id(index.name)} on ${id(table)} (${sql.join(columns)})${where}`.execute(
     trx,

@@ -222,7 +222,7 @@ function sameIndex(a: ddl.IndexSpec, b: ddl.IndexSpec): boolean {
   return (
     a.columns.join(',') === b.columns.join(',') &&
     Boolean(a.unique) === Boolean(b.unique) &&
-    Boolean(a.nullsFirst) === Boolean(b.nullsFirst) &&
+    (a.nullsFirst ?? false) === (b.nullsFirst ?? false) &&
     a.where?.column === b.where?.column &&
     a.where?.isNull === b.where?.isNull
   );

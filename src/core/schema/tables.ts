@@ -49,8 +49,14 @@ function mainTable(model: Model): PlannedTable {
     });
     // (column, id) with NULLs first matches the ORDER BY of sorted lists (see query/compile.ts), so a
     // page sorted by a date reads 25 index entries instead of sorting the table.
+    // A localized type's lists read one locale: the locale leads (measured: a sorted page of a localized
+    // type read 7x slower through the (column, id) index, bench BENCH_LOCALE=fr).
     for (const column of ['published_at', 'created_at', 'updated_at']) {
-      indexes.push({ name: identifier(t, column, 'id_idx'), columns: [column, 'id'], nullsFirst: true });
+      indexes.push({
+        name: identifier(t, column, 'id_idx'),
+        columns: localized ? ['locale', column, 'id'] : [column, 'id'],
+        nullsFirst: localized ? column : true,
+      });
     }
   } else {
     // A component row belongs to one row of its parent (a content-type row or another component row):
