@@ -7,7 +7,7 @@ import { FULL_ACCESS, type AccessScope } from '../core/access.js';
 import { inTransaction, type CoreContext } from '../core/context.js';
 import { matchesConditions, resolveAccess, writeStatus } from '../core/documents/access-checks.js';
 import { publishDocument, unpublishDocument } from '../core/documents/publication.js';
-import { documentRef, findRow } from '../core/documents/rows.js';
+import { findRow, versionRef } from '../core/documents/rows.js';
 import { contentChanged } from '../core/documents/transaction.js';
 import { ApplicationError } from '../core/errors.js';
 import { dueTimes, type CronTask } from './cron-tasks.js';
@@ -139,7 +139,7 @@ export class Scheduler {
         // A missing document is left to the operation, which says so.
         const status = writeStatus(type);
         // The default locale's version: scheduled actions carry no locale yet (publishDocument's default too).
-        const ref = documentRef(type, action.documentId, type.localized ? core.defaultLocale() : undefined);
+        const ref = versionRef(core, type, action.documentId);
         const row = await findRow(trx, type, ref, status);
         const resolved = resolveAccess(tx, type, access);
         if (row && !(await matchesConditions(tx, trx, type, ref, status, resolved)))

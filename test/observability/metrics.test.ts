@@ -160,6 +160,7 @@ describeEachDatabase('metrics', (kind) => {
     );
   });
 
+  // Only PostgreSQL has a connection pool (SQLite is one in-process connection): skipped on SQLite.
   it.runIf(kind === 'postgres')('reports the PostgreSQL pool', async () => {
     const metrics = await scrape(t);
     expect(metrics.value('quorum_db_pool_connections', { state: 'max' })).toBe(

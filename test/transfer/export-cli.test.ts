@@ -88,6 +88,8 @@ describeEachDatabase('quorum export command', (kind) => {
     expect(existsSync(path.join(dir, 'x.tar.gz'))).toBe(false);
   });
 
+  // A SQLite database is a file a mistyped path would create; on PostgreSQL a missing database is the
+  // server's connection error, covered by test/cli: so this runs on SQLite only.
   it.runIf(kind === 'sqlite')(
     'refuses a database that does not exist or that no node started on, without creating one',
     async () => {

@@ -6,7 +6,7 @@ import { deleteRows } from '../schema/row-trees.js';
 import { matchesConditions, resolveAccess } from './access-checks.js';
 import { withDbErrors } from './db-errors.js';
 import { checkPublishable } from './input.js';
-import { documentRef, findRow, nowIso, readDocument, type DocumentRef } from './rows.js';
+import { findRow, nowIso, readDocument, versionRef } from './rows.js';
 import type { Document } from './serialize.js';
 import { writeTransaction } from './transaction.js';
 import { emitEvents, entrySnapshot, type EventContext } from './events.js';
@@ -25,7 +25,7 @@ export async function publishDocument(
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
-  const ref = versionOf(ctx, type, documentId, options.locale);
+  const ref = versionRef(ctx, type, documentId, options.locale);
   return withDbErrors(type, () =>
     writeTransaction(ctx, type.uid, async (trx) => {
       const draft = await findRow(trx, type, ref, 'draft');
@@ -53,7 +53,7 @@ export async function unpublishDocument(
 ): Promise<Document | null> {
   requireDraftAndPublish(type);
   const access = resolveAccess(ctx, type, options.access);
-  const ref = versionOf(ctx, type, documentId, options.locale);
+  const ref = versionRef(ctx, type, documentId, options.locale);
   return writeTransaction(ctx, type.uid, async (trx) => {
     const published = await findRow(trx, type, ref, 'published');
     if (!published || !(await matchesConditions(ctx, trx, type, ref, 'published', access))) return null;
@@ -85,10 +85,6 @@ export interface PublicationOptions {
   readonly event?: EventContext;
   /** Of a localized type: the locale whose version is (un)published (default: the default locale). */
   readonly locale?: string;
-}
-
-function versionOf(ctx: CoreContext, type: ContentType, documentId: string, locale?: string): DocumentRef {
-  return documentRef(type, documentId, type.localized ? (locale ?? ctx.defaultLocale()) : undefined);
 }
 
 function requireDraftAndPublish(type: ContentType): void {

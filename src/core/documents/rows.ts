@@ -23,6 +23,19 @@ export function documentRef(type: ContentType, documentId: string, locale?: stri
   return { documentId, locale: type.localized ? locale! : null };
 }
 
+/**
+ * A document's version in `locale`, or in the default locale when none is named (of a localized type;
+ * other types have one version): what the operations addressing a document by id alone act on.
+ */
+export function versionRef(
+  ctx: CoreContext,
+  type: ContentType,
+  documentId: string,
+  locale?: string,
+): DocumentRef {
+  return documentRef(type, documentId, type.localized ? (locale ?? ctx.defaultLocale()) : undefined);
+}
+
 /** `document_id = … [and locale = …]` on the rows of `alias` (or the unaliased table). */
 export function refCondition(ref: DocumentRef, alias?: string): RawBuilder<SqlBool> {
   const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);

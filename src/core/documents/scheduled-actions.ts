@@ -1,4 +1,4 @@
-import { documentRef } from './rows.js';
+import { versionRef } from './rows.js';
 import { FULL_ACCESS, type AccessScope } from '../access.js';
 import type { CoreContext } from '../context.js';
 import { documentsWithinConditions, matchesConditions, resolveAccess, writeStatus } from './access-checks.js';
@@ -51,7 +51,7 @@ export async function scheduleAction(
     .executeTakeFirst();
   const access = resolveAccess(core, type, options.access);
   // Scheduled actions address a document's default-locale version (they carry no locale yet).
-  const ref = documentRef(type, input.documentId, type.localized ? core.defaultLocale() : undefined);
+  const ref = versionRef(core, type, input.documentId);
   if (!exists || !(await matchesConditions(core, db, type, ref, writeStatus(type), access)))
     throw new NotFoundError('Document not found');
   const row = await db
